@@ -44,7 +44,7 @@ var SIZES = [0, 1, 1, 2, 2, 4];
 var TYPE_NAMES = ['', 'int8', 'uint8', 'int16', 'uint16', 'int32'];
 
 function fail(msg: string): never {
-  throw new Error('watchword: model file: ' + msg);
+  throw new Error('watchword: model file ' + msg);
 }
 
 function u16(b: Uint8Array, o: number): number {
@@ -114,24 +114,24 @@ function readStrings(b: Uint8Array, offset: number, bytes: number): string[] {
  * plain-JS `runtime/crc32.ts`. Throws an Error naming the problem for any malformed file.
  */
 export function readWW(buf: ArrayBuffer, crc32?: (bytes: Uint8Array) => number): WW {
-  if (!buf || typeof buf.byteLength !== 'number') fail('no data (is the file in Storage?)');
+  if (!buf || typeof buf.byteLength !== 'number') fail('is missing: no data (is it in Storage?)');
   var len = buf.byteLength;
-  if (len < 16) fail('truncated: ' + len + ' bytes, the header alone is 16');
+  if (len < 16) fail('is truncated: ' + len + ' bytes, the header alone is 16');
   var b = new Uint8Array(buf, 0, len);
-  if (b[0] !== 0x57 || b[1] !== 0x57 || b[2] !== 0x4d || b[3] !== 0x46) fail('bad magic, not a watchword .ww file');
+  if (b[0] !== 0x57 || b[1] !== 0x57 || b[2] !== 0x4d || b[3] !== 0x46) fail('has a bad magic number: not a watchword .ww file');
   var version = u16(b, 8);
-  if (version > WW_VERSION) fail('model file version ' + version + ' is newer than this runtime (' + WW_VERSION + ')');
+  if (version > WW_VERSION) fail('version ' + version + ' is newer than this runtime (' + WW_VERSION + ')');
   if (version < 1) fail('version ' + version + ' is not valid');
   var payload = u32(b, 12);
-  if (16 + payload > len) fail('truncated: ' + len + ' bytes, the header says ' + (16 + payload));
-  if (16 + payload < len) fail(len + ' bytes, the header says ' + (16 + payload) + ' (trailing data)');
+  if (16 + payload > len) fail('is truncated: ' + len + ' bytes, the header says ' + (16 + payload));
+  if (16 + payload < len) fail('is ' + len + ' bytes, the header says ' + (16 + payload) + ' (trailing data)');
   var want = u32(b, 4);
   var got = (crc32 ? crc32(new Uint8Array(buf, 8, len - 8)) : defaultCrc32(new Uint8Array(buf, 8, len - 8))) >>> 0;
-  if (got !== want) fail('CRC mismatch (corrupted file): computed ' + got + ', header says ' + want);
-  if (len < 20) fail('truncated: no section count');
+  if (got !== want) fail('is corrupted: its CRC32 is ' + got + ', the header says ' + want);
+  if (len < 20) fail('is truncated: no section count');
   var count = u32(b, 16);
   var tableEnd = 20 + 12 * count;
-  if (tableEnd > len) fail(count + ' sections do not fit in ' + len + ' bytes');
+  if (tableEnd > len) fail('lists ' + count + ' sections, which do not fit in ' + len + ' bytes');
   var tags: number[] = [];
   var types: number[] = [];
   var offsets: number[] = [];
@@ -153,7 +153,7 @@ export function readWW(buf: ArrayBuffer, crc32?: (bytes: Uint8Array) => number):
     offsets.push(off);
     lengths.push(n);
   }
-  if (strings < 0) fail('no strings section');
+  if (strings < 0) fail('has no strings section');
   var labels = readStrings(b, offsets[strings], lengths[strings]);
   function find(tag: number): number {
     for (var j = 0; j < tags.length; j++) if (tags[j] === tag) return j;
