@@ -14,15 +14,20 @@
  *      4 uint16, 5 int32), uint8 0, uint32 offset (multiple of 4), uint32 byte length
  *   section data, 4-byte aligned. Tag 0 = strings: uint16 count, then (uint16 n, n bytes UTF-8)*.
  *
- * Labels: UTF-8 is decoded by hand into JS strings whose code units are the label's UTF-16
- * (code points above U+FFFF become surrogate pairs), because Espruino's
- * `String.fromCharCode` only makes 8-bit characters on builds without Unicode support. On
- * such builds a non-Latin-1 label therefore holds its UTF-16 code units truncated to 8 bits
- * and displays as unrelated Latin-1 characters; the index is always right, and ASCII labels
- * display everywhere. Boards built with Unicode support store and show the real characters
- * (if their font has them).
+ * Labels: UTF-8 is decoded by hand (no TextDecoder on devices) into JS strings whose code
+ * units are the label's UTF-16 (code points above U+FFFF become surrogate pairs). Espruino's
+ * `String.fromCharCode` keeps only the low 8 bits of each code (src/jswrap_string.c casts
+ * to char, even on Unicode builds), so where Espruino has `E.asUTF8` (builds with
+ * ESPR_UNICODE_SUPPORT: Bangle.js 2 and other nRF52840 boards) a non-ASCII label is instead
+ * made from its raw UTF-8 bytes with `E.asUTF8`, which Espruino treats as a Unicode string
+ * and draws with its Unicode font support. On Espruino builds without it, ASCII and
+ * Latin-1 (U+0000-U+00FF) labels are exact; other characters come out as their code unit's
+ * low byte (e.g. U+263A shows as ":"), i.e. wrong glyphs; the index is always right.
  */
 import { crc32 as defaultCrc32 } from './crc32';
+
+/** Espruino's global, present only on Espruino (and in simulator shims). */
+declare var E: { asUTF8?: (s: string) => string } | undefined;
 
 export var WW_VERSION = 1;
 
@@ -67,9 +72,11 @@ function view(buf: ArrayBuffer, type: number, offset: number, bytes: number): WW
 /** UTF-8 bytes [start, end) of `b` to a JS string of UTF-16 code units. */
 function utf8(b: Uint8Array, start: number, end: number, which: number): string {
   var s = '';
+  var ascii = true;
   var i = start;
   while (i < end) {
     var c = b[i++];
+    if (c >= 0x80) ascii = false;
     var extra = c < 0x80 ? 0 : c >= 0xc2 && c < 0xe0 ? 1 : c >= 0xe0 && c < 0xf0 ? 2 : c >= 0xf0 && c < 0xf5 ? 3 : -1;
     if (extra < 0 || i + extra > end) fail('label ' + which + ' is not valid UTF-8');
     var cp = extra === 0 ? c : extra === 1 ? c & 0x1f : extra === 2 ? c & 0x0f : c & 0x07;
@@ -87,6 +94,11 @@ function utf8(b: Uint8Array, start: number, end: number, which: number): string 
       cp -= 0x10000;
       s += String.fromCharCode(0xd800 + (cp >> 10), 0xdc00 + (cp & 0x3ff));
     }
+  }
+  if (!ascii && typeof E !== 'undefined' && typeof E.asUTF8 === 'function') {
+    var raw = '';
+    for (var j = start; j < end; j++) raw += String.fromCharCode(b[j]);
+    return E.asUTF8(raw);
   }
   return s;
 }

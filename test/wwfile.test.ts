@@ -90,6 +90,20 @@ describe('.ww model file', () => {
     expect(() => readWW(f.buffer as ArrayBuffer, () => 1)).to.throw(Error, /corrupted: its CRC32 is 1/);
   });
 
+  it('on Espruino Unicode builds (E.asUTF8 present) makes non-ASCII labels from their raw UTF-8 bytes', () => {
+    const g = globalThis as { E?: unknown };
+    const saved = g.E;
+    const seen: string[] = [];
+    g.E = { asUTF8: (s: string) => { seen.push(s); return `utf8:${s}`; } };
+    try {
+      const ww = load(writeWW([], ['idle', 'dö', '😀']));
+      expect(ww.labels).to.deep.equal(['idle', 'utf8:d\xc3\xb6', 'utf8:\xf0\x9f\x98\x80']);
+      expect(seen).to.deep.equal(['d\xc3\xb6', '\xf0\x9f\x98\x80']);
+    } finally {
+      if (saved === undefined) delete g.E; else g.E = saved;
+    }
+  });
+
   it('writer rejects bad input with a WatchwordError naming it', () => {
     const d = new Int8Array(1);
     expect(() => writeWW([{ tag: 0, data: d }], [])).to.throw(WatchwordError, /tag 0.*reserved/);
