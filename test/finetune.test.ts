@@ -1,0 +1,157 @@
+/**
+ * The TF.js side of compression, on tiny models only: IR <-> TF.js conversion agrees with the
+ * float reference, fine-tuning holds pruned weights at exactly zero (one-shot and gradual
+ * Zhu & Gupta schedule), and distillation trains a student (and is exactly zero-loss when the
+ * student already is the teacher).
+ */
+import { expect } from 'chai';
+import seedrandom from 'seedrandom';
+import { contiguous, tensor } from '../compiler/ir/tensor';
+import type { Layer, ModelIR, RecurrentLayer } from '../compiler/ir/types';
+import { verify } from '../compiler/ir/verify';
+import type { Example } from '../compiler/data/dataset';
+import { runFloat } from '../compiler/reference/float';
+import { pruneMagnitude } from '../compiler/compress/prune';
+import { sparsity } from '../compiler/compress/sparsity';
+import { initTf } from '../compiler/train/backend';
+import { irFromTfjs, irToTfjs } from '../compiler/train/ir-to-tfjs';
+import { finetune, gradualSparsity } from '../compiler/train/finetune';
+import { distill } from '../compiler/train/distill';
+import { accuracyOf, predictRows } from '../compiler/train/sequence-tensors';
+import { WatchwordError } from '../compiler/errors';
+
+type Kind = 'gru' | 'lstm' | 'simple_rnn';
+const G = { gru: 3, lstm: 4, simple_rnn: 1 };
+
+function rec(rng: () => number, kind: Kind, name: string, inputSize: number, units: number, returnSequences: boolean): RecurrentLayer {
+  const g = G[kind] * units;
+  const r = (n: number, s: number) => Float32Array.from({ length: n }, () => (rng() * 2 - 1) * s);
+  const base = {
+    name, units, inputSize, returnSequences,
+    W: tensor(r(g * inputSize, 0.6), [g, inputSize]), R: tensor(r(g * units, 0.4), [g, units]),
+    bW: tensor(r(g, 0.1), [g]), bR: tensor(r(g, 0.1), [g]),
+  };
+  if (kind === 'gru') return { ...base, kind, recurrentActivation: 'hard_sigmoid', resetAfter: false };
+  if (kind === 'lstm') return { ...base, kind, recurrentActivation: 'sigmoid' };
+  return { ...base, kind, activation: 'tanh' };
+}
+
+function model(seed: string, recs: [Kind, number][], classes = 3): ModelIR {
+  const rng = seedrandom(seed);
+  const layers: Layer[] = [];
+  let width = 3;
+  recs.forEach(([k, u], i) => { layers.push(rec(rng, k, `${k}${i}`, width, u, i < recs.length - 1)); width = u; });
+  const W = Float32Array.from({ length: classes * width }, () => (rng() * 2 - 1) * 0.5);
+  layers.push({ kind: 'dense', name: 'out', inputSize: width, units: classes, W: tensor(W, [classes, width]), b: tensor(new Float32Array(classes), [classes]), activation: 'softmax' });
+  return verify({ name: 't', input: { features: 3, deviceType: 'int8', scale: 1 / 64, unit: 'g' }, layers, labels: ['a', 'b', 'c'].slice(0, classes), source: { format: 'ir', file: 't.ir' } });
+}
+
+/** Class k pushes feature k up; lengths 4..7, so batches come in several length buckets. */
+function data(seed: string, n: number): Example[] {
+  const rng = seedrandom(seed);
+  return Array.from({ length: n }, (_, i) => ({
+    label: i % 3,
+    frames: Array.from({ length: 4 + (i % 4) }, () => [0, 1, 2].map((k) => Math.round((rng() * 2 - 1) * 40 + (k === i % 3 ? 50 : 0)))),
+  }));
+}
+
+function zeroMask(ir: ModelIR): boolean[][] {
+  return ir.layers.map((l) => ('R' in l ? [...contiguous(l.W), ...contiguous(l.R)] : 'W' in l ? [...contiguous(l.W)] : []).map((v) => v === 0));
+}
+
+describe('IR <-> TF.js', () => {
+  it('a TF.js model built from the IR computes the float reference; weights come back unchanged in function', async () => {
+    const tf = await initTf();
+    const ir = model('conv', [['gru', 5], ['lstm', 4], ['simple_rnn', 3]]);
+    const m = irToTfjs(tf, ir);
+    const seqs = data('conv-data', 6);
+    for (const e of seqs) {
+      const want = runFloat(ir, e.frames);
+      const got = tf.tidy(() => (m.predict(tf.tensor3d([e.frames.map((f) => f.map((v) => v / 64))])) as import('@tensorflow/tfjs').Tensor).dataSync());
+      for (let k = 0; k < want.length; k++) expect(got[k]).to.be.closeTo(want[k], 1e-5);
+      const back = runFloat(irFromTfjs(m, ir), e.frames);
+      for (let k = 0; k < want.length; k++) expect(back[k]).to.be.closeTo(want[k], 1e-6);
+    }
+    m.dispose();
+  });
+
+  it('refuses what TF.js cannot train, naming the layer', async () => {
+    const tf = await initTf();
+    const ir = model('ra', [['gru', 3]]);
+    (ir.layers[0] as Extract<Layer, { kind: 'gru' }>).resetAfter = true;
+    expect(() => irToTfjs(tf, ir)).to.throw(WatchwordError, /'gru0'.*resetAfter/);
+  });
+});
+
+describe('fine-tuning with masks', () => {
+  it('keeps pruned weights exactly zero while the others train, and learns', async () => {
+    const ir = pruneMagnitude(model('ft', [['gru', 6]]), { sparsity: 0.6 });
+    const before = zeroMask(ir);
+    const train = data('ft-train', 90);
+    const { ir: out, history } = await finetune(ir, train, { epochs: 8, learningRate: 0.02, seed: 3, quiet: true, validation: train });
+    expect(zeroMask(out)).to.deep.equal(before);
+    expect(sparsity(out).zeros).to.equal(sparsity(ir).zeros);
+    const changed = contiguous((out.layers[0] as RecurrentLayer).W).filter((v, i) => v !== contiguous((ir.layers[0] as RecurrentLayer).W)[i]).length;
+    expect(changed).to.be.greaterThan(0);
+    expect(history[history.length - 1].loss).to.be.lessThan(history[0].loss);
+    expect(history[history.length - 1].valAccuracy!).to.be.greaterThan(0.6);
+    // The returned IR is what TF.js trained: the float reference gives the reported accuracy.
+    const acc = accuracyOf(train.map((e) => runFloat(out, e.frames)), train);
+    expect(acc).to.be.closeTo(history[history.length - 1].valAccuracy!, 1e-9);
+  });
+
+  it('the gradual schedule follows Zhu & Gupta and ends at exactly the final sparsity', async () => {
+    const s = { initial: 0, final: 0.8, start: 1, steps: 4 };
+    expect(gradualSparsity(0, s)).to.equal(0);
+    expect(gradualSparsity(1, s)).to.equal(0);
+    expect(gradualSparsity(3, s)).to.be.closeTo(0.8 + (0 - 0.8) * (1 - 2 / 4) ** 3, 1e-12);
+    expect(gradualSparsity(5, s)).to.equal(0.8);
+    expect(gradualSparsity(9, s)).to.equal(0.8);
+    const ir = model('gradual', [['lstm', 5]]);
+    const seen: number[] = [];
+    const { ir: out } = await finetune(ir, data('g-train', 45), { epochs: 6, schedule: { final: 0.75, steps: 3 }, seed: 1, quiet: true, onEpoch: (l) => seen.push(l.sparsity) });
+    for (let i = 1; i < seen.length; i++) expect(seen[i]).to.be.at.least(seen[i - 1]);
+    expect(seen[0]).to.equal(0);
+    const rep = sparsity(out);
+    expect(rep.zeros).to.equal(Math.round(0.75 * rep.weights));
+    expect(sparsity(ir).zeros).to.equal(0);
+  });
+
+  it('rejects a model that is not a classifier and bad schedules', async () => {
+    const ir = model('bad', [['gru', 3]]);
+    (ir.layers[1] as Extract<Layer, { kind: 'dense' }>).activation = 'relu';
+    let err: unknown;
+    try { await finetune(ir, data('x', 6), { epochs: 1, quiet: true }); } catch (e) { err = e; }
+    expect(err).to.be.instanceOf(WatchwordError);
+    expect(String((err as Error).message)).to.match(/last layer 'out' is Dense relu/);
+    err = undefined;
+    try { await finetune(model('bad2', [['gru', 3]]), data('x', 6), { epochs: 1, quiet: true, schedule: { final: 1.2 } }); } catch (e) { err = e; }
+    expect(err).to.be.instanceOf(WatchwordError);
+    expect(String((err as Error).message)).to.match(/final \(1\.2\)/);
+  });
+});
+
+describe('distillation', () => {
+  it('a student that already is the teacher has zero soft loss', async () => {
+    const tf = await initTf();
+    const teacher = model('teach', [['gru', 4]]);
+    const student = irToTfjs(tf, teacher, { lastStepOnly: true });
+    const h = await distill(student, teacher, teacher.input, data('d0', 30), { epochs: 1, alpha: 1, temperature: 3, learningRate: 1e-9, quiet: true });
+    expect(h[0].loss).to.be.lessThan(1e-5);
+    student.dispose();
+  });
+
+  it('trains a smaller student from a teacher on a tiny run', async () => {
+    const tf = await initTf();
+    const train = data('d-train', 90);
+    const { ir: teacher } = await finetune(model('t2', [['gru', 8]]), train, { epochs: 6, learningRate: 0.02, seed: 1, quiet: true });
+    const studentIR = model('s2', [['simple_rnn', 3]]);
+    const student = irToTfjs(tf, studentIR, { lastStepOnly: true });
+    const before = accuracyOf(predictRows(tf, student, studentIR.input, train, 3), train);
+    const h = await distill(student, teacher, teacher.input, train, { epochs: 6, learningRate: 0.03, seed: 1, quiet: true, validation: train });
+    expect(h[h.length - 1].loss).to.be.lessThan(h[0].loss);
+    expect(h[h.length - 1].valAccuracy!).to.be.greaterThan(Math.max(before, 0.5));
+    expect(() => irFromTfjs(student, studentIR)).to.not.throw();
+    student.dispose();
+  });
+});
