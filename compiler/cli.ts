@@ -8,6 +8,7 @@ import { Command, CommanderError } from 'commander';
 import { WatchwordError } from './errors';
 import { register as inspect } from './commands/inspect';
 import { register as predict } from './commands/predict';
+import { register as flash } from './commands/flash';
 
 const program = new Command();
 program
@@ -17,7 +18,7 @@ program
   .showHelpAfterError()
   .exitOverride();
 
-for (const reg of [inspect, predict]) reg(program);
+for (const reg of [inspect, predict, flash]) reg(program);
 
 function fail(e: unknown): never {
   if (e instanceof CommanderError) process.exit(e.exitCode === 0 ? 0 : 2);

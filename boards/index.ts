@@ -1,0 +1,55 @@
+/**
+ * The board registry: look a board up by its id (case-insensitive) and get its profile.
+ * Callers then ask `board.features.has('eConvolve')` or read figures such as
+ * `board.memory` and `board.storageBytes`; no code outside boards/ names a board.
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { WatchwordError } from '../compiler/errors';
+import type { BoardProfile } from './types';
+import { BANGLEJS2 } from './banglejs2';
+import { BANGLEJS } from './banglejs';
+import { PUCKJS } from './puckjs';
+import { PIXLJS } from './pixljs';
+import { MICROBIT2 } from './microbit2';
+import { ESP32 } from './esp32';
+import { jerryscriptBoard, JERRYSCRIPT_DEFAULT_HEAP_BYTES } from './jerryscript';
+
+export type { BoardProfile, Feature, Engine, Sensor } from './types';
+export { JERRYSCRIPT_DEFAULT_HEAP_BYTES };
+
+const FIXED: readonly BoardProfile[] = [BANGLEJS2, BANGLEJS, PUCKJS, PIXLJS, MICROBIT2, ESP32];
+
+/** Every board id, in display order. */
+export const BOARD_IDS: readonly string[] = [...FIXED.map((b) => b.id), 'JERRYSCRIPT'];
+
+export interface BoardOptions {
+  /** Heap size for heap-based engines (JerryScript); ignored by the others. */
+  heapBytes?: number;
+}
+
+/** Looks a board up by id; throws a WatchwordError listing the known ids otherwise. */
+export function getBoard(id: string, opts: BoardOptions = {}): BoardProfile {
+  const key = String(id).trim().toUpperCase();
+  if (key === 'JERRYSCRIPT') {
+    const heap = opts.heapBytes ?? JERRYSCRIPT_DEFAULT_HEAP_BYTES;
+    if (!Number.isInteger(heap) || heap < 4096) {
+      throw new WatchwordError(`board JERRYSCRIPT: heap size ${JSON.stringify(opts.heapBytes)} bytes is not an integer >= 4096`);
+    }
+    return jerryscriptBoard(heap);
+  }
+  const found = FIXED.find((b) => b.id === key);
+  if (!found) throw new WatchwordError(`unknown board ${JSON.stringify(id)}; known boards: ${BOARD_IDS.join(', ')}`);
+  return found;
+}
+
+/** Absolute path of a board's espruino CLI description (`--board <file>`), if it has one. */
+export function espruinoBoardJsonPath(board: BoardProfile): string | undefined {
+  if (!board.espruinoBoardJson) return undefined;
+  return path.join(path.dirname(fileURLToPath(import.meta.url)), board.espruinoBoardJson);
+}
+
+/** RAM in bytes the profile gives JavaScript (variables x bytes, or the heap). */
+export function jsRamBytes(board: BoardProfile): number {
+  return board.memory.kind === 'jsvars' ? board.memory.variables * board.memory.bytesPerVariable : board.memory.heapBytes;
+}
