@@ -155,3 +155,38 @@ describe('distillation', () => {
     student.dispose();
   });
 });
+
+describe('watchword prune (CLI)', () => {
+  it('prunes, fine-tunes gradually and saves a TF.js model that loads back at the target sparsity', async function () {
+    this.timeout(120000);
+    const fs = await import('node:fs');
+    const os = await import('node:os');
+    const path = await import('node:path');
+    const { spawnSync } = await import('node:child_process');
+    const { saveTfjsModel } = await import('../compiler/train/save');
+    const { saveDataset } = await import('../compiler/data/dataset');
+    const { loadModel } = await import('../compiler/import/index');
+    const tf = await initTf();
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ww-prune-'));
+    const ir = model('cli', [['gru', 6]]);
+    const m = irToTfjs(tf, ir);
+    await saveTfjsModel(m, path.join(dir, 'dense'), { name: 'cli', labels: ir.labels, input: ir.input });
+    m.dispose();
+    saveDataset({ name: 'toy', labels: ir.labels, input: ir.input, splits: { train: data('cli-tr', 60), validation: data('cli-va', 15), test: data('cli-te', 30) } }, path.join(dir, 'data.json'));
+    const out = path.join(dir, 'pruned');
+    const r = spawnSync('node', ['bin/watchword.js', 'prune', path.join(dir, 'dense'), '--sparsity', '0.7', '--finetune', '3', '--data', path.join(dir, 'data.json'), '--out', out, '--json'], { encoding: 'utf8', env: { ...process.env, WATCHWORD_QUIET: '1' } });
+    expect(r.status, r.stderr).to.equal(0);
+    const rep = JSON.parse(r.stdout);
+    expect(rep.sparsity.zeros).to.equal(Math.round(0.7 * rep.sparsity.weights));
+    expect(rep.history).to.have.length(3);
+    expect(rep.accuracy.rows).to.equal(30);
+    const back = await loadModel(path.join(out, 'model.json'));
+    expect(sparsity(back).zeros).to.equal(rep.sparsity.zeros);
+    expect(back.labels).to.deep.equal(ir.labels);
+    expect(back.input.scale).to.equal(ir.input.scale);
+    const bad = spawnSync('node', ['bin/watchword.js', 'prune', path.join(dir, 'dense'), '--sparsity', '1.5', '--out', out], { encoding: 'utf8' });
+    expect(bad.status).to.equal(2);
+    expect(bad.stderr).to.match(/--sparsity must be a number in \[0, 1\), got '1.5'/);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+});
