@@ -36,7 +36,7 @@ function halfToFloat(h: number): number {
   return sign * (1 + frac / 1024) * 2 ** (exp - 15);
 }
 
-/** Concatenated bytes of one group's shards, each resolved next to model.json. */
+/** Concatenated bytes of one group's shards (g numbered from 1), each resolved next to model.json. */
 function readGroup(file: string, paths: unknown, g: number): Buffer {
   if (!Array.isArray(paths) || paths.length === 0) {
     throw new WatchwordError(`${file}: weightsManifest group ${g} has no 'paths' list of shard files`);
@@ -44,7 +44,7 @@ function readGroup(file: string, paths: unknown, g: number): Buffer {
   const dir = path.dirname(file);
   const parts: Buffer[] = [];
   for (const p of paths) {
-    if (typeof p !== 'string' || p === '') throw new WatchwordError(`${file}: weightsManifest group ${g} has a shard path that is not a file name (${JSON.stringify(p)})`);
+    if (typeof p !== 'string' || p === '') throw new WatchwordError(`${file}: weightsManifest group ${g} has a shard path that is not a file name (${String(JSON.stringify(p)).slice(0, 60)})`);
     if (/^[a-z][a-z0-9+.-]*:\/\//i.test(p) || path.isAbsolute(p)) {
       throw new WatchwordError(`${file}: weight shard '${p}' must be a path relative to model.json`);
     }
@@ -69,17 +69,18 @@ function readGroup(file: string, paths: unknown, g: number): Buffer {
 export function readWeights(file: string, manifest: unknown): RawWeight[] {
   if (!Array.isArray(manifest)) throw new WatchwordError(`${file}: 'weightsManifest' must be a list of weight groups`);
   const out: RawWeight[] = [];
+  // Groups are numbered from 1 in messages, as the converter numbers its shard files.
   manifest.forEach((group: unknown, g: number) => {
-    if (!isObj(group)) throw new WatchwordError(`${file}: weightsManifest group ${g} is not an object`);
+    if (!isObj(group)) throw new WatchwordError(`${file}: weightsManifest group ${g + 1} is not an object`);
     const specs = group.weights;
-    if (!Array.isArray(specs)) throw new WatchwordError(`${file}: weightsManifest group ${g} has no 'weights' list`);
-    const bytes = readGroup(file, group.paths, g);
+    if (!Array.isArray(specs)) throw new WatchwordError(`${file}: weightsManifest group ${g + 1} has no 'weights' list`);
+    const bytes = readGroup(file, group.paths, g + 1);
     const shardNames = (group.paths as string[]).join(', ');
     let offset = 0;
     specs.forEach((spec: unknown, k: number) => {
-      if (!isObj(spec)) throw new WatchwordError(`${file}: weightsManifest group ${g} weight ${k} is not an object`);
+      if (!isObj(spec)) throw new WatchwordError(`${file}: weightsManifest group ${g + 1} weight ${k} is not an object`);
       const name = spec.name;
-      if (typeof name !== 'string' || name === '') throw new WatchwordError(`${file}: weightsManifest group ${g} weight ${k} has no name`);
+      if (typeof name !== 'string' || name === '') throw new WatchwordError(`${file}: weightsManifest group ${g + 1} weight ${k} has no name`);
       const where = `${file}: weight '${name}'`;
       const shape = spec.shape;
       if (!Array.isArray(shape) || shape.length > 4 || shape.some((d) => !Number.isInteger(d) || d < 0)) {
@@ -110,7 +111,7 @@ export function readWeights(file: string, manifest: unknown): RawWeight[] {
         size *= d;
         if (size * per > available) {
           throw new WatchwordError(
-            `${where} (shape [${shape.join(', ')}], ${stored}) needs more bytes than remain in group ${g}'s shards (${shardNames}): ` +
+            `${where} (shape [${shape.join(', ')}], ${stored}) needs more bytes than remain in group ${g + 1}'s shards (${shardNames}): ` +
             `only ${available} of ${bytes.length} bytes are left at byte offset ${offset} — the weight file is truncated or does not belong to this model.json`);
         }
       }
@@ -129,7 +130,7 @@ export function readWeights(file: string, manifest: unknown): RawWeight[] {
     });
     if (offset !== bytes.length) {
       throw new WatchwordError(
-        `${file}: weightsManifest group ${g} describes ${offset} bytes of weights but its shards (${shardNames}) hold ${bytes.length} bytes — the weight file does not belong to this model.json`);
+        `${file}: weightsManifest group ${g + 1} describes ${offset} bytes of weights but its shards (${shardNames}) hold ${bytes.length} bytes — the weight file does not belong to this model.json`);
     }
   });
   return out;
