@@ -15,7 +15,7 @@
  * logits are computed as that layer's kernel·h + bias, so neither model is modified. The
  * teacher's logits are computed once per training row (it is frozen). Training runs over
  * length buckets (batches.ts: no padding), Adam, seeded batch order; the student is trained
- * in place.
+ * in place and, like `fit`, ends with the weights of its best validation epoch.
  */
 import type * as TF from '@tensorflow/tfjs';
 import seedrandom from 'seedrandom';
@@ -38,11 +38,15 @@ export interface DistillOptions {
   learningRate?: number;
   seed?: number | string;
   validation?: Example[];
+  /** Restore the weights of the best validation epoch (accuracy, then loss) at the end, as
+   * `fit` does for plain training (default true when there is a validation split). */
+  keepBest?: boolean;
   quiet?: boolean;
   onEpoch?: (log: DistillEpoch) => void;
 }
 
-export interface DistillEpoch { epoch: number; loss: number; valAccuracy?: number }
+/** Per epoch: training loss and accuracy (over the epoch's batches), validation figures. */
+export interface DistillEpoch { epoch: number; loss: number; accuracy: number; valLoss?: number; valAccuracy?: number; seconds: number }
 
 /** The last Dense layer's pre-activation output: the logits, differentiable w.r.t. the model. */
 export function logitsOf(tf: typeof TF, model: TF.LayersModel, x: TF.Tensor, training: boolean): TF.Tensor2D {
@@ -89,9 +93,13 @@ export async function distill(student: TF.LayersModel, teacherIn: TF.LayersModel
   const optimizer = tf.train.adam(opts.learningRate ?? 0.005);
   const buckets = lengthBuckets(train);
   const history: DistillEpoch[] = [];
+  const keepBest = (opts.keepBest ?? true) && !!opts.validation?.length;
+  let best: { acc: number; loss: number; weights: TF.Tensor[] } | undefined;
   const bar = progress('distill', opts.epochs, { quiet: opts.quiet });
   for (let epoch = 0; epoch < opts.epochs; epoch++) {
-    let lossSum = 0, n = 0;
+    const t0 = Date.now();
+    let lossSum = 0, n = 0, correct = 0;
+    let predicted: TF.Tensor | undefined;
     for (const idx of epochBatches(buckets, opts.batchSize ?? 32, rng)) {
       const { x, y } = batchTensors(tf, input, train, idx, classes);
       const soft = alpha > 0 ? tf.tidy(() => {
@@ -101,6 +109,7 @@ export async function distill(student: TF.LayersModel, teacherIn: TF.LayersModel
       }) : null;
       const loss = optimizer.minimize(() => {
         const zs = logitsOf(tf, student, x, true);
+        predicted = tf.keep(tf.argMax(zs, -1));
         const hard = tf.losses.softmaxCrossEntropy(y, zs);
         if (!soft) return hard as TF.Scalar;
         // KL(p_t || p_s) = Σ p_t (log p_t − log p_s); the p_t log p_t part has no gradient but
@@ -110,10 +119,22 @@ export async function distill(student: TF.LayersModel, teacherIn: TF.LayersModel
         return tf.add(tf.mul(alpha * T * T, kl), tf.mul(1 - alpha, hard)) as TF.Scalar;
       }, true, varList)!;
       lossSum += loss.dataSync()[0] * idx.length; n += idx.length;
-      tf.dispose([x, y, loss, ...(soft ? [soft] : [])]);
+      const p = predicted!.dataSync();
+      idx.forEach((r, b) => { if (p[b] === train[r].label) correct++; });
+      tf.dispose([x, y, loss, predicted!, ...(soft ? [soft] : [])]);
     }
-    const log: DistillEpoch = { epoch: epoch + 1, loss: lossSum / n };
-    if (opts.validation?.length) log.valAccuracy = accuracyOf(predictRows(tf, student, input, opts.validation, classes), opts.validation);
+    const log: DistillEpoch = { epoch: epoch + 1, loss: lossSum / n, accuracy: correct / n, seconds: 0 };
+    if (opts.validation?.length) {
+      const out = predictRows(tf, student, input, opts.validation, classes);
+      log.valAccuracy = accuracyOf(out, opts.validation);
+      // Cross-entropy of the (softmax) outputs on the labels, as `evaluate` reports it.
+      log.valLoss = out.reduce((a, o, i) => a - Math.log(Math.max(o[opts.validation![i].label], 1e-7)), 0) / out.length;
+      if (keepBest && (!best || log.valAccuracy > best.acc || (log.valAccuracy === best.acc && log.valLoss < best.loss))) {
+        if (best) tf.dispose(best.weights);
+        best = { acc: log.valAccuracy, loss: log.valLoss, weights: student.getWeights().map((w) => w.clone()) };
+      }
+    }
+    log.seconds = (Date.now() - t0) / 1000;
     history.push(log);
     opts.onEpoch?.(log);
     bar.log(`distill epoch ${log.epoch}/${opts.epochs} (T=${T}, α=${alpha}): loss ${log.loss.toFixed(4)}` +
@@ -121,6 +142,10 @@ export async function distill(student: TF.LayersModel, teacherIn: TF.LayersModel
     bar.update(epoch + 1);
   }
   bar.stop();
+  if (best) {
+    student.setWeights(best.weights);
+    tf.dispose(best.weights);
+  }
   optimizer.dispose();
   return history;
 }
