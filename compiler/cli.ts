@@ -8,7 +8,10 @@ import { Command, CommanderError } from 'commander';
 import { WatchwordError } from './errors';
 import { register as inspect } from './commands/inspect';
 import { register as predict } from './commands/predict';
+import { register as train } from './commands/train';
+import { register as data } from './commands/data';
 import { register as flash } from './commands/flash';
+import { register as prune } from './commands/prune';
 
 const program = new Command();
 program
@@ -18,7 +21,7 @@ program
   .showHelpAfterError()
   .exitOverride();
 
-for (const reg of [inspect, predict, flash]) reg(program);
+for (const reg of [inspect, predict, train, data, flash, prune]) reg(program);
 
 function fail(e: unknown): never {
   if (e instanceof CommanderError) process.exit(e.exitCode === 0 ? 0 : 2);
