@@ -22,12 +22,14 @@ import type { GRULayer, ModelIR } from '../compiler/ir/types';
 import { verify } from '../compiler/ir/verify';
 import { runFloat, runFloatSteps } from '../compiler/reference/float';
 import { initTf } from '../compiler/train/backend';
-import { maxAbsDiff, predictTf, randomizeWeights, randomSequences, saveToTemp, tempDir, type Tf } from './helpers/tfjs-models';
+import { maxAbsDiff, predictTf, randomizeWeights, randomSequences, removeTempDirs, saveToTemp, tempDir, type Tf } from './helpers/tfjs-models';
 import { CLASSES, FEATURES, FIXTURE_DIR, kerasFixtures, kerasGruArrays, UNITS, type KerasGruArrays } from './fixtures/tfjs/generate-keras-gru';
 import { recurrentModel } from './fixtures/onnx/generate';
 import { runOrt } from './helpers/ort';
 
 const TOL = 1e-5;
+
+after(removeTempDirs);
 
 interface OracleCase {
   name: string;

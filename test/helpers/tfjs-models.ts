@@ -26,10 +26,16 @@ export function randomizeWeights(tf: Tf, model: TF.LayersModel, seed: string, sc
   ws.forEach((w) => w.dispose());
 }
 
-let counter = 0;
-/** A fresh temporary folder under the OS temp dir (removed by `cleanup`). */
+const made: string[] = [];
+/** A fresh temporary folder under the OS temp dir (removed by `removeTempDirs`). */
 export function tempDir(tag: string): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), `ww-tfjs-${tag}-${process.pid}-${counter++}-`));
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), `ww-tfjs-${tag}-`));
+  made.push(d);
+  return d;
+}
+
+export function removeTempDirs(): void {
+  for (const d of made.splice(0)) fs.rmSync(d, { recursive: true, force: true });
 }
 
 export async function saveToTemp(model: TF.LayersModel, tag: string, meta?: unknown): Promise<string> {
