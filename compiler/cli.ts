@@ -12,6 +12,7 @@ import { register as train } from './commands/train';
 import { register as data } from './commands/data';
 import { register as flash } from './commands/flash';
 import { register as prune } from './commands/prune';
+import { register as simulate } from './commands/simulate';
 
 const program = new Command();
 program
@@ -21,7 +22,7 @@ program
   .showHelpAfterError()
   .exitOverride();
 
-for (const reg of [inspect, predict, train, data, flash, prune]) reg(program);
+for (const reg of [inspect, predict, train, data, flash, prune, simulate]) reg(program);
 
 function fail(e: unknown): never {
   if (e instanceof CommanderError) process.exit(e.exitCode === 0 ? 0 : 2);

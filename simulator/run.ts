@@ -45,7 +45,8 @@ export interface SimulateResult {
   errors: DeviceError[];
   buzzes: { t: number; ms: number; strength: number }[];
   screenshots: string[];
-  device: Device;
+  /** The Node device (absent when the app ran on another engine). */
+  device?: Device;
 }
 
 /** A label as a safe file-name fragment (labels are untrusted text). */

@@ -1,0 +1,72 @@
+/**
+ * `watchword simulate`: runs the built firmware on the desktop and prints what the watch
+ * would do with an input trace — each recognized command with its time and score (and the
+ * trace's expected label when it has one). With no arguments it plays the bundled gestures demo
+ * trace through the default BANGLEJS2 build in dist/. Device output (the app's print lines)
+ * goes to stderr, results to stdout; `--json` prints them as one JSON object.
+ */
+import path from 'node:path';
+import fs from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { Command } from 'commander';
+import { WatchwordError } from '../errors';
+import { getBoard } from '../../boards/index';
+import { readTrace } from '../../simulator/trace';
+import { defaultAppDir } from '../../simulator/app-files';
+import { simulateOnEngine, SIM_ENGINES, type SimEngine } from '../../simulator/engine-run';
+import type { Recognition } from '../../simulator/run';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const DEMO_TRACE = path.join(ROOT, 'examples/gestures/demo-trace.json');
+
+export function formatRecognition(r: Recognition): string {
+  // Labels are untrusted text: JSON-quote any that could disturb a terminal.
+  const label = /^[\x21-\x7e]+$/.test(r.label) ? r.label : JSON.stringify(r.label);
+  const exp = r.expected === undefined ? '' : r.expected === r.label ? '  (expected: yes)' : `  (expected ${JSON.stringify(r.expected)})`;
+  return `${r.t.toFixed(2).padStart(8)} s  ${label.padEnd(14)} score ${r.score.toFixed(3)}${exp}`;
+}
+
+export function register(program: Command): void {
+  program
+    .command('simulate')
+    .description('run a built app in the desktop simulator on an input trace and print the recognized commands')
+    .option('-b, --board <board>', 'board profile', 'BANGLEJS2')
+    .option('-a, --app <dir>', 'built app folder (default: the one app in dist/<BOARD>/)')
+    .option('-i, --input <trace>', 'trace: JSON/CSV gesture events or accelerometer samples (default: the gestures demo trace)')
+    .option('-e, --engine <engine>', `JavaScript engine: ${SIM_ENGINES.join(', ')}`, 'node')
+    .option('-s, --screenshots <dir>', 'write a PNG of the screen at each recognized command')
+    .option('--scale <n>', 'screenshot pixel scale', '1')
+    .option('--realtime', 'play the trace at its real pace instead of fast-forward')
+    .option('--json', 'print the result as JSON')
+    .action(async (opts: { board: string; app?: string; input?: string; engine: string; screenshots?: string; scale: string; realtime?: boolean; json?: boolean }) => {
+      if (!(SIM_ENGINES as readonly string[]).includes(opts.engine)) {
+        throw new WatchwordError(`--engine ${JSON.stringify(opts.engine)}: expected one of ${SIM_ENGINES.join(', ')}`);
+      }
+      const scale = Number(opts.scale);
+      if (!Number.isInteger(scale) || scale < 1 || scale > 8) throw new WatchwordError(`--scale ${JSON.stringify(opts.scale)}: expected an integer 1..8`);
+      const board = getBoard(opts.board);
+      const appDir = opts.app ?? defaultAppDir(path.join(ROOT, 'dist'), board.id);
+      const input = opts.input ?? DEMO_TRACE;
+      if (!fs.existsSync(input)) throw new WatchwordError(`${input}: no such trace file`);
+      const trace = readTrace(input);
+      if (!opts.json) process.stdout.write(`simulating ${path.relative(process.cwd(), appDir) || appDir} on ${board.id} (${opts.engine}), trace ${path.relative(process.cwd(), input)}: ${trace.items.length} ${trace.kind === 'gesture' ? 'gesture events' : 'accelerometer samples'}\n`);
+      const result = await simulateOnEngine(opts.engine as SimEngine, {
+        board, app: appDir, trace, realtime: !!opts.realtime, screenshots: opts.screenshots, screenshotScale: scale,
+        onPrint: (l) => process.stderr.write(`device: ${l}\n`),
+        onRecognition: opts.json ? undefined : (r) => process.stdout.write(formatRecognition(r) + '\n'),
+      });
+      if (opts.json) {
+        process.stdout.write(JSON.stringify({
+          app: result.app, board: board.id, engine: opts.engine, trace: input,
+          recognitions: result.recognitions, errors: result.errors, screenshots: result.screenshots,
+        }) + '\n');
+        return;
+      }
+      const withExp = result.recognitions.filter((r) => r.expected !== undefined);
+      const agree = withExp.filter((r) => r.expected === r.label).length;
+      process.stdout.write(`${result.recognitions.length} command(s) recognized` +
+        (withExp.length ? `, ${agree}/${withExp.length} as labelled in the trace` : '') +
+        (result.errors.length ? `, ${result.errors.length} uncaught error(s) on the device` : '') + '\n');
+      if (result.screenshots.length) process.stdout.write(`screenshots: ${result.screenshots.length} PNG(s) in ${opts.screenshots}\n`);
+    });
+}
