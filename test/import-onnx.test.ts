@@ -17,7 +17,7 @@ import { importOnnx, importOnnxBytes } from '../compiler/import/onnx';
 import { loadModel } from '../compiler/import/index';
 import { verify } from '../compiler/ir/verify';
 import { runFloat, runFloatSteps } from '../compiler/reference/float';
-import { FIXTURE_DIR, fixtures, recurrentModel, type Fixture } from './fixtures/onnx/generate';
+import { FIXTURE_DIR, FLOAT, GraphBuilder, INT64, fixtures, recurrentModel, type AttrValue, type Fixture } from './fixtures/onnx/generate';
 import { runOrt, type OrtFeed } from './helpers/ort';
 
 const all = fixtures();
@@ -142,6 +142,82 @@ describe('ONNX importer', function () {
     const res = await runOrt(bytes, { x: { type: 'float32', data: x, dims: [4, 1, 2] } });
     const v = runFloat(ir, [0, 1, 2, 3].map((t) => x.slice(t * 2, t * 2 + 2)));
     v.forEach((y, k) => expect(Math.abs(y - res.y.data[k])).to.be.at.most(1e-5));
+  });
+
+  /**
+   * A one-off model for the error cases: x [5, 3, 3] → op (hidden 4, all-0.1 weights) →
+   * `post` (default: Squeeze(Y_h) → Gemm to 2 outputs).
+   */
+  function tiny(o: {
+    op?: 'GRU' | 'LSTM' | 'RNN'; attrs?: Record<string, AttrValue>; opset?: number; inSize?: number;
+    extra?: (g: GraphBuilder) => string[];
+    post?: (g: GraphBuilder, outs: string[], x: string) => string;
+    pre?: (g: GraphBuilder, x: string) => string;
+  }): Uint8Array {
+    const op = o.op ?? 'GRU', opset = o.opset ?? 14;
+    const G = { GRU: 3, LSTM: 4, RNN: 1 }[op], H = 4, I = o.inSize ?? 3;
+    const g = new GraphBuilder('tiny');
+    let x = g.input('x', FLOAT, [5, 3, 3]);
+    if (o.pre) x = o.pre(g, x);
+    const W = g.init('W', [1, G * H, I], new Array(G * H * I).fill(0.1));
+    const R = g.init('R', [1, G * H, H], new Array(G * H * H).fill(0.1));
+    const B = g.init('B', [1, 2 * G * H], new Array(2 * G * H).fill(0.1));
+    const outs = g.node(op, [x, W, R, B, ...(o.extra ? o.extra(g) : [])], op === 'LSTM' ? 3 : 2, { hidden_size: H, ...(o.attrs ?? {}) });
+    const y = o.post
+      ? o.post(g, outs, x)
+      : g.one('Gemm', [g.squeeze('Squeeze', outs[1], [0], opset), g.init('fcW', [2, H], new Array(2 * H).fill(0.2))], { transB: 1 });
+    for (const n of g.nodes) n.output = n.output!.map((v) => (v === y ? 'out' : v));
+    g.output('out', FLOAT, [3, 2]);
+    return g.toBytes(opset);
+  }
+
+  describe('unsupported models name the node and the problem', () => {
+    const cases: [string, () => Uint8Array, RegExp][] = [
+      ['reverse direction', () => tiny({ attrs: { direction: 'reverse' } }), /node '\/GRU_0' \(GRU\): direction 'reverse' is not supported/],
+      ['clip', () => tiny({ attrs: { clip: { f: 5 } } }), /\(GRU\): the 'clip' attribute/],
+      ['input_forget=1', () => tiny({ op: 'LSTM', attrs: { input_forget: 1 } }), /\(LSTM\): input_forget=1/],
+      ['LSTM peepholes', () => tiny({ op: 'LSTM', extra: (g) => ['', '', '', g.init('P', [1, 12], new Array(12).fill(0.3))] }), /\(LSTM\): LSTM peepholes/],
+      ['GRU with Tanh gates', () => tiny({ attrs: { activations: ['Tanh', 'Tanh'] } }), /\(GRU\): activations \["Tanh","Tanh"\] are not supported/],
+      ['RNN with Sigmoid', () => tiny({ op: 'RNN', attrs: { activations: ['Sigmoid'] } }), /\(RNN\): activations \["Sigmoid"\]/],
+      ['HardSigmoid with other alpha', () => tiny({ attrs: { activations: ['HardSigmoid', 'Tanh'], activation_alpha: { floats: [0.3] } } }), /HardSigmoid with alpha 0\.3/],
+      ['LSTM Y_c as output', () => tiny({ op: 'LSTM', post: (g, outs) => g.squeeze('Squeeze', outs[2], [0], 14) }), /uses Y_c \(the cell state\)/],
+      ['last step of Y with sequence_lens', () => tiny({
+        extra: (g) => [g.one('Cast', [g.input('len', INT64, [3])], { to: 6 })],
+        post: (g, outs) => g.one('Gather', [g.squeeze('Squeeze', outs[0], [1], 14), g.ints('m1', [-1], true)], { axis: 0 }),
+      }), /\(Gather\): takes the last time step of Y while sequence_lens 'len'/],
+      ['constant sequence_lens', () => tiny({ extra: (g) => [g.init('lens', [3], [5, 5, 5], 6)] }), /sequence_lens must be a 1-d graph input/],
+      ['opset 8', () => tiny({ opset: 8 }), /ONNX opset 8 is not supported/],
+      ['Relu straight on the recurrent output', () => tiny({ post: (g, outs) => g.one('Relu', [g.squeeze('Squeeze', outs[1], [0], 14)]) }), /\(Relu\): Relu must follow a Linear/],
+      ['initial_h that differs between batch rows', () => tiny({ extra: (g) => ['', g.init('h0', [1, 3, 4], Array.from({ length: 12 }, (_, i) => i))] }), /initial_h differs between sequences of the batch/],
+      ['W of the wrong width', () => tiny({ inSize: 2 }), /\(GRU\): W takes 2 inputs per step but the data reaching it has 3/],
+      ['Gemm on a whole sequence', () => tiny({ post: (g, outs) => g.one('Gemm', [g.squeeze('Squeeze', outs[0], [1], 14), g.init('w2', [2, 4], new Array(8).fill(1))], { transB: 1 }) }), /\(Gemm\): Gemm needs a 2-d input/],
+      ['time and batch swapped between layers', () => tiny({
+        post: (g, outs) => {
+          const y = g.one('Transpose', [g.squeeze('Squeeze', outs[0], [1], 14)], { perm: [1, 0, 2] });
+          const W2 = g.init('W2', [1, 12, 4], new Array(48).fill(0.1)), R2 = g.init('R2', [1, 12, 4], new Array(48).fill(0.1));
+          return g.squeeze('Squeeze', g.node('GRU', [y, W2, R2], 2, { hidden_size: 4 })[1], [0], 14);
+        },
+      }), /shapes do not chain/],
+    ];
+    for (const [what, build, re] of cases) {
+      it(what, () => {
+        expectWatchwordError(() => verify(importOnnxBytes(build(), 'tiny.onnx')), re);
+      });
+    }
+  });
+
+  it('layout=1 (batch-major) imports to the same model as layout=0 with Transposes', () => {
+    // onnxruntime rejects layout=1, so the oracle here is the layout-0 model
+    const l1 = importOnnxBytes(tiny({
+      attrs: { layout: 1 },
+      pre: (g, x) => g.one('Transpose', [x], { perm: [1, 0, 2] }),
+      post: (g, outs) => g.one('Gemm', [g.squeeze('Squeeze', outs[1], [1], 14), g.init('fcW', [2, 4], [1, 2, 3, 4, -1, -2, -3, -4])], { transB: 1 }),
+    }), 'l1.onnx');
+    const l0 = importOnnxBytes(tiny({
+      post: (g, outs) => g.one('Gemm', [g.squeeze('Squeeze', outs[1], [0], 14), g.init('fcW', [2, 4], [1, 2, 3, 4, -1, -2, -3, -4])], { transB: 1 }),
+    }), 'l0.onnx');
+    const seq = [[1, 0, -1], [0.5, 0.5, 0.5], [-1, 2, 0]];
+    expect(Array.from(runFloat(verify(l1), seq))).to.deep.equal(Array.from(runFloat(verify(l0), seq)));
   });
 
   describe('errors', () => {

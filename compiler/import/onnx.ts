@@ -3,7 +3,7 @@
  * `nn.GRU` / `nn.LSTM` / `nn.RNN` (+ `nn.Linear`, `nn.Embedding`) into the IR.
  *
  * The graph is walked once, in its (topological) node order, keeping only the nodes the first
- * graph output depends on. Every value gets an abstract meaning (see onnx/values.ts): weight
+ * graph output depends on. Every value gets an abstract meaning (see onnx-parts/values.ts): weight
  * and shape glue folds to constants, and the data path accumulates IR layers while tracking
  * which axis is time, batch or features — so a batch_first Transpose, Y's num_directions
  * axis, Squeeze/Unsqueeze, and "last step" by Y_h, Gather(-1) or Slice(-1:) are all checked
@@ -20,10 +20,10 @@ import { WatchwordError } from '../errors';
 import { tensor, transpose2d } from '../ir/tensor';
 import { isRecurrent, type DenseLayer, type EmbeddingLayer, type Layer, type ModelIR } from '../ir/types';
 import { applyMeta, type WatchwordMeta } from './index';
-import * as cf from './onnx/constfold';
-import { attributes, decodeModel, decodeTensor, readFile, toNumber, type AttrValue, type ConstTensor, type NodeProto } from './onnx/decode';
-import { recurrentLayer, type RecurrentOp } from './onnx/recurrent';
-import { AxisVar, describe, dimSize, type Act, type Axis, type Dim, type Value } from './onnx/values';
+import * as cf from './onnx-parts/constfold';
+import { attributes, decodeModel, decodeTensor, readFile, toNumber, type AttrValue, type ConstTensor, type NodeProto } from './onnx-parts/decode';
+import { recurrentLayer, type RecurrentOp } from './onnx-parts/recurrent';
+import { AxisVar, describe, dimSize, type Act, type Axis, type Dim, type Value } from './onnx-parts/values';
 
 const MIN_OPSET = 9, MAX_OPSET = 22;
 const SUPPORTED = 'GRU, LSTM, RNN, Gemm, MatMul, Add, Relu, Sigmoid, Softmax, Gather, and Shape/Squeeze/Unsqueeze/Transpose/Slice/Concat/Cast glue';
