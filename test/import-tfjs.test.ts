@@ -223,6 +223,32 @@ describe('TF.js importer: Keras GRU reset_after=True (converter-style fixtures)'
     });
   }
 
+  it('accepts the other spellings: no reset_after flag, config as a bare layer list, `:0` suffixes, model-name prefixes', async () => {
+    const dir = path.join(FIXTURE_DIR, 'keras2-gru');
+    const shards = Object.fromEntries(['group1-shard1of2.bin', 'group1-shard2of2.bin'].map((n) => [n, fs.readFileSync(path.join(dir, n))]));
+    const ref = await loadModel(path.join(dir, 'model.json'));
+    const base = JSON.parse(fs.readFileSync(path.join(dir, 'model.json'), 'utf8'));
+    const variants: [string, (j: any) => void][] = [
+      ['no reset_after (inferred from the [2, 3u] bias)', (j) => { delete j.modelTopology.model_config.config.layers[1].config.reset_after; }],
+      ['Keras 2.0 Sequential config as a list', (j) => { j.modelTopology.model_config.config = j.modelTopology.model_config.config.layers; }],
+      ['names with :0 and a model prefix', (j) => { for (const w of j.weightsManifest[0].weights) w.name = `sequential/${w.name}:0`; }],
+      ['first layer carries batch_input_shape, no InputLayer', (j) => {
+        const ls = j.modelTopology.model_config.config.layers;
+        ls[1].config.batch_input_shape = ls[0].config.batch_input_shape;
+        ls.shift();
+      }],
+    ];
+    const seq = randomSequences('spellings', 1, FEATURES, 9, 9)[0];
+    for (const [what, mutate] of variants) {
+      const j = JSON.parse(JSON.stringify(base));
+      mutate(j);
+      const ir = await loadModel(writeVariant('spelling', j, shards));
+      expect((ir.layers[0] as GRULayer).resetAfter, what).to.equal(true);
+      expect(ir.input.maxSteps, what).to.equal(12);
+      expect(Array.from(runFloat(ir, seq)), what).to.deep.equal(Array.from(runFloat(ref, seq)));
+    }
+  });
+
   it('the same weights as an ONNX GRU with linear_before_reset=1 give the same states in onnxruntime-web', async () => {
     const ir = await loadModel(path.join(FIXTURE_DIR, 'keras2-gru', 'model.json'));
     const gruOnly: ModelIR = { ...ir, layers: [ir.layers[0]], labels: Array.from({ length: UNITS }, (_, i) => `h${i}`) };

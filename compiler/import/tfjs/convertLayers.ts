@@ -28,7 +28,9 @@ export function checkSupported(file: string, layers: LayerSpec[]): void {
   for (const l of layers) {
     if (WEIGHTED.has(l.className) || IDENTITY_LAYERS.has(l.className) || ACTIVATION_LAYERS.has(l.className)) continue;
     const hint = l.className === 'Bidirectional' ? ' (bidirectional layers need the whole sequence before the first output, which a streaming device does not have)'
-      : /^CuDNN/.test(l.className) ? ' (retrain with the plain GRU/LSTM layer, which has the same weights layout)' : '';
+      : /^CuDNN/.test(l.className) ? ' (retrain with the plain GRU/LSTM layer)'
+      : ['Sequential', 'Model', 'Functional'].includes(l.className) ? ' (a model nested as a layer: save the flat model instead)'
+      : l.className === 'Masking' ? ' (masked steps are skipped, which the streaming device runtime does not do)' : '';
     throw new WatchwordError(`${file}: layer '${l.name}' has class '${l.className}', which watchword does not support${hint}. Supported: InputLayer, Embedding, SimpleRNN, GRU, LSTM, Dense, TimeDistributed(Dense), Activation, ReLU, Softmax, Dropout and other inference-time no-ops`);
   }
 }
