@@ -2,8 +2,9 @@
  * `importTfjs(file)`: a TF.js layers-format model (model.json + weight shards), as written by
  * TF.js `model.save()` or by `tensorflowjs_converter` from a Keras model, into the IR.
  *
- * The work is split by concern under `tfjs/`: `topology` reads the layer chain (all three
- * producers' spellings), `weights` decodes the manifest and shards (quantized too),
+ * The work is split by concern under `tfjs-parts/` (not `tfjs/`: a folder named like this
+ * file breaks absolute ESM imports): `topology` reads the layer chain (all three producers'
+ * spellings), `weights` decodes the manifest and shards (quantized too),
  * `assignWeights` matches weights to layers by name, `convertLayers` translates each layer
  * into the IR's conventions. This file ties them together and fills in what the format does
  * not say — the device input description and the labels — from `userDefinedMetadata.watchword`
@@ -16,10 +17,10 @@ import type { InputSpec, ModelIR } from '../ir/types';
 import { verify } from '../ir/verify';
 import { outputSize } from '../ir/verify';
 import { applyMeta, type WatchwordMeta } from './index';
-import { assignWeights } from './tfjs/assignWeights';
-import { checkSupported, convertLayers } from './tfjs/convertLayers';
-import { isObj, parseTopology } from './tfjs/topology';
-import { readWeights } from './tfjs/weights';
+import { assignWeights } from './tfjs-parts/assignWeights';
+import { checkSupported, convertLayers } from './tfjs-parts/convertLayers';
+import { isObj, parseTopology } from './tfjs-parts/topology';
+import { readWeights } from './tfjs-parts/weights';
 
 export async function importTfjs(file: string): Promise<ModelIR> {
   let text: string;
