@@ -17,7 +17,7 @@ export type TensorProto = import('onnx-proto').onnx.ITensorProto;
 export type AttributeProto = import('onnx-proto').onnx.IAttributeProto;
 
 /** Largest tensor the importer will materialize (elements); recurrent models are tiny. */
-export const MAX_ELEMENTS = 1 << 24;
+export const MAX_ELEMENTS = 1 << 22;
 
 /** A decoded constant: floats as float32 values, integers as JS numbers (int64 may round). */
 export interface ConstTensor {
@@ -86,9 +86,11 @@ export function decodeTensor(t: TensorProto, where: string): ConstTensor {
   const n = elementCount(dims, where);
   const type = t.dataType ?? 0;
   const raw = t.rawData && t.rawData.length > 0 ? t.rawData : null;
-  const out = new Float64Array(n);
+  // checked before allocating, so a corrupt header cannot make us allocate for nothing
+  let out = new Float64Array(0);
   const need = (have: number) => {
     if (have !== n) throw new WatchwordError(`${where}: ${typeName(type)} tensor of shape [${dims.join(', ')}] holds ${have} values, expected ${n}`);
+    out = new Float64Array(n);
   };
   const view = raw ? new DataView(raw.buffer, raw.byteOffset, raw.byteLength) : null;
   switch (type) {

@@ -113,14 +113,22 @@ function activationList(op: RecurrentOp, attrs: Map<string, AttrValue>, where: s
   throw bad();
 }
 
+/** An integer attribute (or its default), checked: a corrupt file must not yield `null` units. */
+function intAttr(attrs: Map<string, AttrValue>, key: string, dflt: number | undefined, where: string): number | undefined {
+  const v = attrs.has(key) ? attrs.get(key) : dflt;
+  if (v === undefined) return undefined;
+  if (typeof v !== 'number' || !Number.isInteger(v)) throw new WatchwordError(`${where}: attribute '${key}' must be an integer, got ${JSON.stringify(v)}`);
+  return v;
+}
+
 export function recurrentLayer(op: RecurrentOp, name: string, ins: Inputs, attrs: Map<string, AttrValue>, where: string): RecurrentResult {
   const direction = attrs.get('direction') ?? 'forward';
   if (direction !== 'forward') {
     throw new WatchwordError(`${where}: direction '${String(direction)}' is not supported (only 'forward': the device sees each frame once, as it arrives)`);
   }
   if (attrs.has('clip')) throw new WatchwordError(`${where}: the 'clip' attribute (cell clipping at ${String(attrs.get('clip'))}) is not supported`);
-  if (op === 'LSTM' && (attrs.get('input_forget') ?? 0) !== 0) throw new WatchwordError(`${where}: input_forget=1 (coupled input and forget gates) is not supported`);
-  const layoutAttr = attrs.get('layout') ?? 0;
+  if (op === 'LSTM' && intAttr(attrs, 'input_forget', 0, where) !== 0) throw new WatchwordError(`${where}: input_forget=1 (coupled input and forget gates) is not supported`);
+  const layoutAttr = intAttr(attrs, 'layout', 0, where);
   if (layoutAttr !== 0 && layoutAttr !== 1) throw new WatchwordError(`${where}: layout ${String(layoutAttr)} is not 0 or 1`);
   const layout = layoutAttr as 0 | 1;
   const G = GATES[op];
@@ -130,7 +138,7 @@ export function recurrentLayer(op: RecurrentOp, name: string, ins: Inputs, attrs
     throw new WatchwordError(`${where}: W has shape [${W.dims.join(', ')}], expected [1, ${G}*hidden_size, input_size]`);
   }
   const H = W.dims[1] / G;
-  const hs = attrs.get('hidden_size');
+  const hs = intAttr(attrs, 'hidden_size', undefined, where);
   if (hs !== undefined && hs !== H) throw new WatchwordError(`${where}: hidden_size ${String(hs)} does not match W's ${G}*${H} rows`);
   const I = W.dims[2];
   if (I !== ins.X.width) throw new WatchwordError(`${where}: W takes ${I} inputs per step but the data reaching it has ${ins.X.width}`);
@@ -164,7 +172,7 @@ export function recurrentLayer(op: RecurrentOp, name: string, ins: Inputs, attrs
   const base = { name, units: H, inputSize: I, returnSequences: true, W: Wt, R: Rt, bW, bR, ...(h0 ? { h0 } : {}) };
   let layer: RecurrentLayer;
   if (op === 'GRU') {
-    const lbr = attrs.get('linear_before_reset') ?? 0;
+    const lbr = intAttr(attrs, 'linear_before_reset', 0, where);
     if (lbr !== 0 && lbr !== 1) throw new WatchwordError(`${where}: linear_before_reset ${String(lbr)} is not 0 or 1`);
     layer = { kind: 'gru', ...base, recurrentActivation: acts.gate, resetAfter: lbr === 1 } satisfies GRULayer;
   } else if (op === 'LSTM') {
