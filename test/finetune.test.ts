@@ -190,3 +190,35 @@ describe('watchword prune (CLI)', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 });
+
+describe('watchword train --teacher (CLI)', () => {
+  it('distils a student from a saved teacher and reports it', async function () {
+    this.timeout(120000);
+    const fs = await import('node:fs');
+    const os = await import('node:os');
+    const path = await import('node:path');
+    const { spawnSync } = await import('node:child_process');
+    const { saveTfjsModel } = await import('../compiler/train/save');
+    const { saveDataset } = await import('../compiler/data/dataset');
+    const { loadModel } = await import('../compiler/import/index');
+    const tf = await initTf();
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ww-distil-'));
+    const teacher = model('teacher-cli', [['gru', 6]]);
+    const m = irToTfjs(tf, teacher);
+    await saveTfjsModel(m, path.join(dir, 'teacher'), { name: 'toy', labels: teacher.labels, input: teacher.input });
+    m.dispose();
+    saveDataset({ name: 'toy', labels: teacher.labels, input: teacher.input, splits: { train: data('dt-tr', 45), validation: data('dt-va', 9), test: data('dt-te', 12) } }, path.join(dir, 'data.json'));
+    fs.writeFileSync(path.join(dir, 'student.json'), JSON.stringify({ dataset: 'data.json', model: { type: 'gru', units: 3, recurrentActivation: 'hard_sigmoid' }, epochs: 2, seed: 1, out: 'student' }));
+    const r = spawnSync('node', ['bin/watchword.js', 'train', '--config', path.join(dir, 'student.json'), '--teacher', path.join(dir, 'teacher'), '--temperature', '3', '--json'], { encoding: 'utf8', env: { ...process.env, WATCHWORD_QUIET: '1' } });
+    expect(r.status, r.stderr).to.equal(0);
+    const rep = JSON.parse(r.stdout);
+    expect(rep.history).to.have.length(2);
+    expect(rep.test.accuracy).to.be.within(0, 1);
+    const student = await loadModel(path.join(dir, 'student', 'model.json'));
+    expect((student.layers[0] as RecurrentLayer).units).to.equal(3);
+    const bad = spawnSync('node', ['bin/watchword.js', 'train', '--config', path.join(dir, 'student.json'), '--teacher', path.join(dir, 'teacher'), '--alpha', '2'], { encoding: 'utf8' });
+    expect(bad.status).to.equal(2);
+    expect(bad.stderr).to.match(/alpha must be in \[0, 1\], got 2/);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+});

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { WatchwordError } from '../errors';
 import { loadTrainConfig } from '../train/config';
 import { accuracyTable, runTraining } from '../train/train';
+import { runDistillation } from '../train/distill-run';
 
 function positive(v: string, what: string): number {
   const n = Number(v);
@@ -25,12 +26,17 @@ export function register(program: Command): void {
     .option('-e, --epochs <n>', 'number of epochs (overrides the config)')
     .option('--seed <n>', 'random seed (overrides the config)')
     .option('--json', 'print the result as JSON instead of a table')
-    .action(async (opts: { config: string; out?: string; epochs?: string; seed?: string; json?: boolean }) => {
+    .option('--teacher <model>', 'distil from this trained model (its softened outputs train the config\'s student)')
+    .option('--temperature <T>', 'distillation temperature', '4')
+    .option('--alpha <a>', 'distillation: weight of the teacher term in [0, 1] (0 = labels only)', '0.7')
+    .action(async (opts: { config: string; out?: string; epochs?: string; seed?: string; json?: boolean; teacher?: string; temperature: string; alpha: string }) => {
       const cfg = loadTrainConfig(opts.config);
       if (opts.out) cfg.out = path.resolve(opts.out);
       if (opts.epochs) cfg.epochs = positive(opts.epochs, '--epochs');
       if (opts.seed) cfg.seed = Number.isInteger(Number(opts.seed)) && Number(opts.seed) >= 0 ? Number(opts.seed) : (() => { throw new WatchwordError(`--seed must be a non-negative integer, got '${opts.seed}'`); })();
-      const r = await runTraining(cfg, { where: opts.config });
+      const r = opts.teacher
+        ? await runDistillation(cfg, opts.teacher, { where: opts.config, temperature: Number(opts.temperature), alpha: Number(opts.alpha) })
+        : await runTraining(cfg, { where: opts.config });
       if (opts.json) {
         process.stdout.write(JSON.stringify({
           out: r.outDir, seconds: r.seconds, bestEpoch: r.bestEpoch, history: r.history,
