@@ -3,7 +3,9 @@
  * final xor 0xFFFFFFFF) in plain ES5, for engines without Espruino's native `E.CRC32`
  * (JerryScript, Node, QuickJS, Duktape, SAVE_ON_FLASH Espruino builds). It must give the
  * same number as `E.CRC32` and zlib's crc32 so the `.ww` header checksum written by the
- * compiler verifies on every device. Returns an unsigned 32-bit number.
+ * compiler verifies on every device. Returns an unsigned 32-bit number. (Espruino's
+ * jswrap_espruino_CRC32 is the same bitwise algorithm, one byte per element, result ~crc
+ * as an unsigned integer.)
  *
  * The 256-entry table is built on first use (1 KB of Int32Array), not at load, so boards
  * that check the CRC natively never pay for it.

@@ -9,6 +9,8 @@ import { buildRuntime, RUNTIME_DIR } from '../compiler/emit/build-runtime';
 import { writeWW, WW_VERSION } from '../compiler/emit/wwfile';
 import { readWW } from '../runtime/model';
 import { crc32 } from '../runtime/crc32';
+import { es5Check } from '../compiler/emit/es5check';
+import { assembleScript } from '../simulator/engines/index';
 
 const TINY = `
 var a = new Int8Array([-128, -7, 0, 7, 127]);
@@ -45,6 +47,10 @@ describe('engine harness', function () {
   let reader: string;
   before(async () => {
     reader = (await buildRuntime({ entry: path.join(RUNTIME_DIR, 'model.ts'), globalName: 'wwmodel' })).code;
+  });
+
+  it('the harness prelude is itself ES5 (it runs on Duktape)', () => {
+    expect(es5Check(assembleScript(TINY, { data: { D: new Uint8Array([1, 2, 3]) } }))).to.deep.equal([]);
   });
 
   forEachEngine('a tiny integer/typed-array script prints the same lines', async (engine) => {
