@@ -220,6 +220,24 @@ describe('ONNX importer', function () {
     expect(Array.from(runFloat(verify(l1), seq))).to.deep.equal(Array.from(runFloat(verify(l0), seq)));
   });
 
+  it("Reshape that only drops unit axes (h_n.view(-1, hidden)) matches onnxruntime-web", async () => {
+    const bytes = tiny({
+      post: (g, outs) => g.one('Gemm', [g.one('Reshape', [outs[1], g.ints('shape', [-1, 4])]), g.init('fcW', [2, 4], [1, 2, 3, 4, -1, -2, -3, -4])], { transB: 1 }),
+    });
+    const ir = verify(importOnnxBytes(bytes, 'reshape.onnx'));
+    const rng = seedrandom('reshape');
+    const x = Array.from({ length: 45 }, () => rng() * 2 - 1);
+    const res = await runOrt(bytes, { x: { type: 'float32', data: x, dims: [5, 3, 3] } });
+    for (let b = 0; b < 3; b++) {
+      const v = runFloat(ir, [0, 1, 2, 3, 4].map((t) => x.slice((t * 3 + b) * 3, (t * 3 + b) * 3 + 3)));
+      v.forEach((y, k) => expect(Math.abs(y - res.out.data[b * 2 + k])).to.be.at.most(1e-5));
+    }
+    // merging time into batch (out.reshape(-1, hidden) on a sequence) is refused
+    expectWatchwordError(() => importOnnxBytes(tiny({
+      post: (g, outs) => g.one('Reshape', [g.squeeze('Squeeze', outs[0], [1], 14), g.ints('shape', [-1, 4])]),
+    }), 'merge.onnx'), /\(Reshape\): Reshape of \[time, batch, feature\] to \[-1, 4\] is not supported/);
+  });
+
   describe('errors', () => {
     for (const f of bad) {
       it(`${f.name} → WatchwordError naming the node`, () => {

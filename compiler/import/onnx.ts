@@ -264,6 +264,7 @@ class Walker {
       case 'Reshape': {
         const v = need(0), s = need(1);
         if (v.kind === 'const' && s.kind === 'const') return [{ kind: 'const', t: cf.reshape(v.t, cf.reshapeTarget(v.t.dims, Array.from(s.t.data), where)) }];
+        if (v.kind === 'act') return [this.reshapeAct(v, this.shapeItems(s, where), where)];
         return unsupported(`Reshape of ${describe(v)}`);
       }
       case 'Concat': {
@@ -468,6 +469,49 @@ class Walker {
       throw new WatchwordError(`${where}: Slice [${starts[i]}:${ends[i]}] on the ${axisName(axis)} axis is not supported (only the last time step, [-1:])`);
     });
     return { ...act, axes: newAxes, seq, denseOpen: false };
+  }
+
+  /**
+   * Reshape on the data path, as in PyTorch's `h_n.view(-1, hidden)`: supported when it only
+   * adds or drops unit axes and keeps time, batch and features in order (features last).
+   */
+  private reshapeAct(act: Act, target: Dim[], where: string): Act {
+    const src = act.axes.filter((a) => a.t !== 'one');
+    const fail = (): never => {
+      throw new WatchwordError(`${where}: Reshape of [${act.axes.map(axisName).join(', ')}] to [${target.map((d) => (typeof d === 'number' ? d : d.name)).join(', ')}] is not supported (only adding or removing unit axes)`);
+    };
+    const out: Axis[] = [];
+    let j = 0;
+    target.forEach((d, i) => {
+      const next = src[j];
+      if (typeof d !== 'number') {
+        if (next?.t === 'var' && next.v === d) { out.push(next); j++; return; }
+        return fail();
+      }
+      if (d === 0) { // ONNX: copy the input's dim at this position
+        const a = act.axes[i];
+        if (!a) return fail();
+        if (a !== next && a.t !== 'one') return fail();
+        out.push(a);
+        if (a === next) j++;
+        return;
+      }
+      if (d === -1) {
+        if (!next || target.filter((x) => x === -1).length !== 1) return fail();
+        // -1 absorbs exactly one remaining non-unit axis when the others are accounted for
+        const restTargets = target.slice(i + 1).filter((x) => x !== 1).length;
+        if (src.length - j - 1 !== restTargets) return fail();
+        out.push(next); j++;
+        return;
+      }
+      if (next?.t === 'feat' && d === act.width && (d !== 1 || i === target.length - 1)) { out.push(next); j++; return; }
+      if (next?.t === 'var' && next.v.size === d && d !== 1) { out.push(next); j++; return; }
+      if (d === 1 && next?.t === 'var' && next.v.size === 1 && src.length - j > target.length - i - 1) { out.push(next); j++; return; }
+      if (d === 1) { out.push({ t: 'one', tag: 'reshape' }); return; }
+      return fail();
+    });
+    if (j !== src.length || out[out.length - 1]?.t !== 'feat') fail();
+    return { ...act, axes: out, denseOpen: false };
   }
 
   private lastStepCheck(act: Act, where: string): void {
