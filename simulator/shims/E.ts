@@ -49,33 +49,42 @@ export const EShim = {
     let nb = bits ?? 0;
     if (nb < 0) { nb = -nb; msbFirst = false; }
     if (nb === 0) nb = bitsFrom;
-    // The C code keeps a bit accumulator; for whole elements it reduces to v = from[i] & mask.
-    let el = 0n;
+    // The C code keeps a bit accumulator `el`. Modelled with plain numbers (no BigInt, so
+    // the shim also builds for ES5 engines): `low` holds the unconsumed bits, and a negative
+    // source element (read signed, sign-extended in C) sets every bit above its own, which
+    // the C code ORs over the bits still pending.
+    const fullMask = 2 ** bitsFrom;
+    let low = 0;
+    let neg = false;
     let b = 0;
     let iFrom = 0;
     let iTo = 0;
-    const mask = (1n << BigInt(nb)) - 1n;
     while ((iFrom < from.length || b >= nb) && iTo < to.length) {
       const index = iFrom;
       while (b < nb) {
-        // Read signed, as jsvArrayBufferIteratorGetIntegerValue does (its sign extension
-        // is ORed in just like in the C code).
-        const raw = BigInt(from[iFrom] ?? 0);
-        if (msbFirst) el = (el << BigInt(bitsFrom)) | raw;
-        else el |= raw << BigInt(b);
+        const raw = from[iFrom] ?? 0;
+        const bitsOf = ((raw % fullMask) + fullMask) % fullMask;
+        if (msbFirst) {
+          // el = (el << bitsFrom) | raw
+          low = raw < 0 ? (2 ** b - 1) * fullMask + bitsOf : low * fullMask + bitsOf;
+        } else {
+          // el |= raw << b
+          low += (neg ? fullMask - 1 : bitsOf) * 2 ** b;
+          if (raw < 0) neg = true;
+        }
         iFrom++;
         b += bitsFrom;
       }
-      let v: bigint;
+      let v: number;
       if (msbFirst) {
-        v = (el >> BigInt(b - nb)) & mask;
-        el &= (1n << BigInt(b - nb)) - 1n; // bits above the unconsumed ones are never read again
+        v = Math.floor(low / 2 ** (b - nb)) % 2 ** nb;
+        low = low % 2 ** (b - nb); // bits above the unconsumed ones are never read again
       } else {
-        v = el & mask;
-        el >>= BigInt(nb);
+        v = low % 2 ** nb;
+        low = Math.floor(low / 2 ** nb);
       }
       b -= nb;
-      to[iTo] = lookup(map, Number(v), index);
+      to[iTo] = lookup(map, v, index);
       iTo++;
     }
   },
