@@ -97,7 +97,7 @@ describe('fine-tuning with masks', () => {
     expect(history[history.length - 1].valAccuracy!).to.be.greaterThan(0.6);
     // The returned IR is what TF.js trained: the float reference gives the reported accuracy.
     const acc = accuracyOf(train.map((e) => runFloat(out, e.frames)), train);
-    expect(acc).to.be.closeTo(history[history.length - 1].valAccuracy!, 1e-9);
+    expect(acc).to.be.closeTo(Math.max(...history.map((h) => h.valAccuracy!)), 1e-9);
   });
 
   it('the gradual schedule follows Zhu & Gupta and ends at exactly the final sparsity', async () => {

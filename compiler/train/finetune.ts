@@ -20,6 +20,8 @@
  * Training runs our own loop over length buckets (batches.ts: no padding, sequences at their
  * natural length, as on the device), Adam, softmax cross-entropy on the logits (the last
  * softmax is made linear for training and restored on the way back), seeded batch order.
+ * With a validation split the result is the best validation epoch (accuracy, then loss)
+ * among those trained at the final mask, as `fit` does for plain training.
  */
 import type * as TF from '@tensorflow/tfjs';
 import seedrandom from 'seedrandom';
@@ -59,6 +61,9 @@ export interface FinetuneOptions {
   embedding?: boolean;
   /** Rows to report accuracy on after each epoch. */
   validation?: Example[];
+  /** Return the weights of the best validation epoch (accuracy, then loss) among the epochs
+   * trained at the final mask (default true when there is a validation split). */
+  keepBest?: boolean;
   quiet?: boolean;
   /** Called after every epoch (tests, reports). */
   onEpoch?: (log: EpochLog) => void;
@@ -70,6 +75,7 @@ export interface EpochLog {
   loss: number;
   trainAccuracy?: number;
   valAccuracy?: number;
+  valLoss?: number;
 }
 
 /** The Zhu & Gupta target at epoch t. */
@@ -98,6 +104,15 @@ function variables(model: TF.LayersModel): TF.Variable[][] {
 
 function applyMasks(tf: typeof TF, vars: TF.Variable[][], masks: (TF.Tensor | null)[][]): void {
   tf.tidy(() => vars.forEach((vs, i) => vs.forEach((v, k) => { const m = masks[i][k]; if (m) v.assign(tf.mul(v, m)); })));
+}
+
+/** Cross-entropy of logits z for the label (log-sum-exp form, stable). */
+function logSoftmaxLoss(z: ArrayLike<number>, label: number): number {
+  let m = -Infinity;
+  for (let k = 0; k < z.length; k++) if (z[k] > m) m = z[k];
+  let s = 0;
+  for (let k = 0; k < z.length; k++) s += Math.exp(z[k] - m);
+  return m + Math.log(s) - z[label];
 }
 
 export function checkClassifier(ir: ModelIR, what: string): void {
@@ -135,6 +150,8 @@ export async function finetune(irIn: ModelIR, train: Example[], opts: FinetuneOp
   let masks = masksFor(tf, ir, embedding);
   applyMasks(tf, vars, masks);
   const history: EpochLog[] = [];
+  const keepBest = (opts.keepBest ?? true) && !!opts.validation?.length;
+  let best: { acc: number; loss: number; epoch: number; ir: ModelIR } | undefined;
   const bar = progress('fine-tune', opts.epochs, { quiet: opts.quiet });
   for (let epoch = 0; epoch < opts.epochs; epoch++) {
     if (sched && epoch <= sched.start + sched.steps && epoch >= sched.start) {
@@ -153,7 +170,16 @@ export async function finetune(irIn: ModelIR, train: Example[], opts: FinetuneOp
       applyMasks(tf, vars, masks);
     }
     const log: EpochLog = { epoch: epoch + 1, sparsity: sparsity(irFromTfjs(model, ir)).weightSparsity, loss: lossSum / n };
-    if (opts.validation?.length) log.valAccuracy = accuracyOf(predictRows(tf, model, ir.input, opts.validation, classes), opts.validation);
+    if (opts.validation?.length) {
+      const val = predictRows(tf, model, /* logits */ ir.input, opts.validation, classes);
+      log.valAccuracy = accuracyOf(val, opts.validation);
+      log.valLoss = val.reduce((a, z, i) => a + logSoftmaxLoss(z, opts.validation![i].label), 0) / val.length;
+      // Only epochs at the final mask compete: an earlier, less sparse epoch is not a candidate.
+      const finalMask = !sched || epoch >= sched.start + sched.steps;
+      if (keepBest && finalMask && (!best || log.valAccuracy > best.acc || (log.valAccuracy === best.acc && log.valLoss < best.loss))) {
+        best = { acc: log.valAccuracy, loss: log.valLoss, epoch: epoch + 1, ir: irFromTfjs(model, ir) };
+      }
+    }
     history.push(log);
     opts.onEpoch?.(log);
     bar.log(`fine-tune epoch ${log.epoch}/${opts.epochs}: sparsity ${(100 * log.sparsity).toFixed(1)}%, loss ${log.loss.toFixed(4)}` +
@@ -161,7 +187,8 @@ export async function finetune(irIn: ModelIR, train: Example[], opts: FinetuneOp
     bar.update(epoch + 1);
   }
   bar.stop();
-  const out = irFromTfjs(model, ir);
+  const out = best ? best.ir : irFromTfjs(model, ir);
+  if (best && !opts.quiet) process.stderr.write(`fine-tune: keeping epoch ${best.epoch} (best validation accuracy at the final mask)\n`);
   tf.dispose(masks.flat().filter((m): m is TF.Tensor => m !== null));
   optimizer.dispose();
   model.dispose();
