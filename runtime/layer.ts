@@ -51,8 +51,8 @@ export var H_SCORE_KIND = 8;
 export var H_SCORE_M = 9;
 export var H_SCORE_S = 10;
 export var H_OUTPUTS = 11;
-export var HEADER_GLOBAL = 16;
-export var HEADER_LAYER = 16;
+export var HEADER_GLOBAL = 12;
+export var HEADER_LAYER = 12;
 /** Per-layer header slots. */
 export var L_KIND = 0;
 export var L_IN = 1;
