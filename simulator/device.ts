@@ -216,15 +216,25 @@ export class Device {
       top = 20;
       g.reset();
     }
-    const words = msg.split(/\s+/);
-    const lines: string[] = [];
-    const maxChars = Math.max(1, Math.floor(w / 12));
-    for (const word of words) {
-      const lastLine = lines[lines.length - 1];
-      if (lastLine !== undefined && (lastLine + ' ' + word).length <= maxChars) lines[lines.length - 1] = lastLine + ' ' + word;
-      else lines.push(word);
-    }
-    g.setFont('6x8', 2).setFontAlign(0, 0).drawString(lines.join('\n'), w / 2, top + (h - top) / 2);
+    // Word-wrap at the largest font scale (2, else 1) that fits the area, as Bangle.js wraps to its width.
+    const wrap = (maxChars: number): string[] => {
+      const lines: string[] = [];
+      for (const para of msg.split('\n')) {
+        let cur = '';
+        for (let word of para.split(/\s+/).filter(Boolean)) {
+          while (word.length > maxChars) { if (cur) { lines.push(cur); cur = ''; } lines.push(word.slice(0, maxChars)); word = word.slice(maxChars); }
+          if (!cur) cur = word;
+          else if ((cur + ' ' + word).length <= maxChars) cur += ' ' + word;
+          else { lines.push(cur); cur = word; }
+        }
+        lines.push(cur);
+      }
+      return lines;
+    };
+    let scale = 2;
+    let lines = wrap(Math.max(1, Math.floor(w / (6 * scale))));
+    if (lines.length * 8 * scale > h - top) { scale = 1; lines = wrap(Math.max(1, Math.floor(w / 6))); }
+    g.setFont('6x8', scale).setFontAlign(0, 0).drawString(lines.join('\n'), w / 2, top + (h - top) / 2);
     g.reset();
   }
 }

@@ -136,6 +136,19 @@ var WIDGETS = {};
 function load() { __wwEmitLine("U", "load() is not simulated on this engine"); }
 `;
 
+/**
+ * Makes the device's globals real globals. The engine harness runs preludes inside one
+ * function (so their vars are locals), while the app is evaluated from Storage with an
+ * indirect eval at global scope, as Espruino's load() does: it must find them there.
+ */
+export const DEVICE_GLOBALS = `
+var __wwGlobal = (0, eval)("this");
+(function (names, values) { for (var i = 0; i < names.length; i++) __wwGlobal[names[i]] = values[i]; })(
+  ["print", "console", "getTime", "setTimeout", "setInterval", "clearTimeout", "clearInterval", "atob", "require", "Bangle", "E", "WIDGETS", "load"],
+  [print, console, getTime, setTimeout, setInterval, clearTimeout, clearInterval, atob, require, Bangle, E, WIDGETS, load]);
+if (typeof g !== "undefined") __wwGlobal.g = g;
+`;
+
 /** ES5 `g` recorder for a screen of the given size (appended to the prelude when the board has one). */
 export function graphicsRecorder(width: number, height: number, theme: Record<string, unknown>): string {
   const calls = ['reset', 'clear', 'setColor', 'setBgColor', 'setFontAlign', 'drawString', 'fillRect', 'clearRect', 'drawRect', 'drawLine', 'setPixel', 'drawImage', 'flip'];

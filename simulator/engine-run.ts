@@ -14,7 +14,7 @@ import { Device, type DeviceError } from './device';
 import type { Screen } from './framebuffer';
 import { simulate, fileSafe, type Recognition, type SimulateResult } from './run';
 import { readAppFiles, type AppFiles } from './app-files';
-import { DEVICE_PRELUDE, driverScript, graphicsRecorder } from './engine-device';
+import { DEVICE_GLOBALS, DEVICE_PRELUDE, driverScript, graphicsRecorder } from './engine-device';
 import { defaultTheme } from './shims/graphics';
 import { writePng } from './png';
 import type { Trace } from './trace';
@@ -84,6 +84,7 @@ async function simulateInEngine(engine: EngineName, screen: Screen | null, o: En
   // A replay device: the Node device's graphics and showMessage, never running app code.
   const replay = new Device({ board: o.board.id, screen, files: new Map(), checkTypedArrays: false });
   if (screen && replay.fb) prelude.push(graphicsRecorder(screen.width, screen.height, defaultTheme(replay.fb) as unknown as Record<string, unknown>));
+  prelude.push(DEVICE_GLOBALS);
   let lines: string[];
   try {
     lines = await runScript(engine, driverScript(app.id, names, app.evaluate, o.trace, o.tailSeconds ?? 1), { data, prelude });

@@ -1,0 +1,341 @@
+/**
+ * The desktop simulator's device layer, tested with small hand-written ES5 apps and real
+ * bytes: Storage semantics, Espruino's negative-index and read-only-flash behaviour, the 6x8
+ * font and images in the framebuffer, PNG snapshots re-read with pngjs, traces with bad rows,
+ * the same app on Node / QuickJS / Duktape, and the real gestures glue + runtime bundle facing
+ * a damaged model file. The end-to-end test against the integer reference runs once a
+ * BANGLEJS2 build of the gestures example exists in dist/.
+ */
+import { expect } from 'chai';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { bytesToString, stringToBytes } from '../simulator/shims/strings';
+import { createStorage } from '../simulator/shims/storage';
+import { Framebuffer } from '../simulator/framebuffer';
+import { createGraphics } from '../simulator/shims/graphics';
+import { glyph6x8 } from '../simulator/fonts/font6x8';
+import { Device } from '../simulator/device';
+import { readPng } from '../simulator/png';
+import { parseCsvTrace, parseJsonTrace, readTrace } from '../simulator/trace';
+import { simulateOnEngine, eForBoard } from '../simulator/engine-run';
+import { engineAvailable } from '../simulator/engines/index';
+import { getBoard } from '../boards/index';
+import { drawIcon, espruinoImage } from '../compiler/package/icon';
+import { writeWW } from '../compiler/emit/wwfile';
+import { buildRuntime, RUNTIME_DIR } from '../compiler/emit/build-runtime';
+import { assembleGesturesApp, defaultGesturesSettings } from '../examples/gestures/app/assemble';
+import { WatchwordError } from '../compiler/errors';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type GraphicsCalls = Record<string, (...a: unknown[]) => any>;
+const B2 = { width: 176, height: 176, bpp: 3 as const };
+const tmp = (name: string) => fs.mkdtempSync(path.join(os.tmpdir(), `ww-sim-${name}-`));
+
+function device(files: Record<string, Uint8Array | string> = {}, screen: typeof B2 | null = B2, extra: Partial<ConstructorParameters<typeof Device>[0]> = {}): Device {
+  const m = new Map<string, Uint8Array>();
+  for (const [k, v] of Object.entries(files)) m.set(k, typeof v === 'string' ? stringToBytes(v) : v);
+  return new Device({ board: 'BANGLEJS2', screen, files: m, ...extra });
+}
+
+describe('simulator: Espruino strings and Storage', () => {
+  it('keeps 8-bit strings byte for byte and stores wide characters as UTF-8', () => {
+    const all = Uint8Array.from({ length: 256 }, (_, i) => i);
+    expect(Array.from(stringToBytes(bytesToString(all)))).to.deep.equal(Array.from(all));
+    expect(Array.from(stringToBytes('é'))).to.deep.equal([0xe9]);
+    expect(Array.from(stringToBytes('€'))).to.deep.equal([0xe2, 0x82, 0xac]);
+  });
+
+  it('follows jswrap_storage semantics: sized files filled in later, offsets, JSON, list, erase', () => {
+    const { module: S } = createStorage({});
+    expect(S.write('a', 'Hello', 0, 14)).to.equal(true);
+    S.write('a', ' ', 5);
+    S.write('a', 'World!!!', 6);
+    expect(S.read('a')).to.equal('Hello World!!!');
+    expect(S.read('a', 6, 5)).to.equal('World');
+    expect(S.read('a', 100)).to.equal('');
+    expect(() => S.write('a', 'xx', 13)).to.throw('Too much data for file size');
+    expect(() => S.write('nofile', 'x', 3)).to.throw('Unable to find or create file');
+    expect(() => S.write('z', '')).to.throw("Can't create zero length file");
+    expect(() => S.read('a'.repeat(29))).to.throw(/longer than 28/);
+    S.write('bits', '\xff', 0, 2);
+    S.write('bits', '\x0f', 0); // same size, not erased -> a new file
+    expect(S.read('bits')).to.equal('\x0f');
+    S.write('and', '\xff\xff', 0, 2);
+    S.write('and', '\xf0', 1); // flash can only clear bits
+    S.write('and', '\x3c', 1);
+    expect((S.read('and') as string).charCodeAt(1)).to.equal(0x30);
+    S.write('cfg.json', { a: 1, b: 'x' }, 5, 99);
+    expect(S.readJSON('cfg.json')).to.deep.equal({ a: 1, b: 'x' });
+    S.write('bytes', [1, 2, 257]);
+    expect(S.read('bytes')).to.equal('\x01\x02\x01');
+    S.write('m.ww', new Int8Array([-1, 2]));
+    expect(Array.from(new Uint8Array(S.readArrayBuffer('m.ww') as ArrayBuffer))).to.deep.equal([255, 2]);
+    expect(S.list(/\.ww$/)).to.deep.equal(['m.ww']);
+    expect(S.read('none')).to.equal(undefined);
+    expect(S.readArrayBuffer('none')).to.equal(undefined);
+    S.erase('m.ww');
+    expect(S.list(/\.ww$/)).to.deep.equal([]);
+  });
+});
+
+describe('simulator: sandbox behaves like Espruino', () => {
+  it('throws on a negative typed-array index (Node would return undefined)', () => {
+    const d = device();
+    d.run('var a = new Int8Array(4); var s = a.subarray(1); var ok = a[0] + s[2]; var v = a[-1];', 'neg.js');
+    expect(d.errors).to.have.length(1);
+    expect(d.errors[0].message).to.match(/Int8Array\[-1\]: negative index/);
+    d.run('new Uint8Array(2).subarray(1)[-1] = 3;', 'neg2.js');
+    expect(d.errors).to.have.length(2);
+    const lax = device({}, B2, { checkTypedArrays: false });
+    lax.run('var v = new Int8Array(4)[-1]; print(v);', 'lax.js');
+    expect(lax.errors).to.have.length(0);
+    expect(lax.prints).to.deep.equal(['undefined']);
+  });
+
+  it('maps Storage.readArrayBuffer read-only, and reports app errors without stopping', () => {
+    const d = device({ 'm.bin': new Uint8Array([1, 2, 3, 4]) });
+    d.run('var v = new Int16Array(require("Storage").readArrayBuffer("m.bin")); print(v[0], v[1], v.length, v instanceof Int16Array);', 'ro.js');
+    expect(d.prints).to.deep.equal(['513 1027 2 true']);
+    d.run('v[0] = 7;', 'ro2.js');
+    expect(d.errors[0].message).to.match(/read-only/);
+    d.run('print(E.toArrayBuffer("\\x01\\xff").byteLength, atob(btoa("\\xff\\x00")).charCodeAt(0));', 'e.js');
+    expect(d.prints.slice(-1)).to.deep.equal(['2 255']);
+  });
+
+  it('runs timers on virtual time', () => {
+    const d = device();
+    d.run('var n = 0; setTimeout(function (x) { print("t", getTime(), x); }, 1500, "arg"); var id = setInterval(function () { n++; if (n === 3) clearInterval(id); }, 400);', 't.js');
+    d.advanceTo(1);
+    expect(d.prints).to.deep.equal([]);
+    d.advanceTo(2);
+    expect(d.prints).to.deep.equal(['t 1.5 arg']);
+    d.run('print(n)', 'n.js');
+    expect(d.prints[1]).to.equal('3');
+  });
+
+  it('gives the app only the E natives its board profile lists', () => {
+    expect(Object.keys(eForBoard(getBoard('BANGLEJS2'))).sort()).to.deep.equal(['CRC32', 'convolve', 'mapInPlace']);
+    for (const id of ['PUCKJS', 'PIXLJS', 'MICROBIT2', 'ESP32', 'BANGLEJS']) {
+      const b = getBoard(id);
+      expect('convolve' in eForBoard(b), id).to.equal(b.features.has('eConvolve'));
+    }
+  });
+});
+
+describe('simulator: screen', () => {
+  it('draws Espruino\'s 6x8 font pixel for pixel, scaled and aligned', () => {
+    const fb = new Framebuffer(B2);
+    const { g } = createGraphics(fb) as unknown as { g: GraphicsCalls };
+    g.clear();
+    expect(fb.get(0, 0)).to.equal(7); // Bangle.js 2 light theme: white background
+    g.drawString('A', 10, 20);
+    const A = glyph6x8(65)!;
+    for (let y = 0; y < 8; y++) for (let x = 0; x < 6; x++) {
+      expect(fb.get(10 + x, 20 + y), `A ${x},${y}`).to.equal((A[y] >> (5 - x)) & 1 ? 0 : 7);
+    }
+    g.clear().setFont('6x8', 3).setFontAlign(0, 0).drawString('W', 88, 88);
+    const W = glyph6x8(87)!;
+    // centred: 18x24 box starting at (79, 76)
+    for (let y = 0; y < 24; y++) for (let x = 0; x < 18; x++) {
+      expect(fb.get(79 + x, 76 + y)).to.equal((W[y / 3 | 0] >> (5 - (x / 3 | 0))) & 1 ? 0 : 7);
+    }
+    expect(() => g.setFont('Vector', 20)).to.throw(/not built into the watchword simulator/);
+  });
+
+  it('draws the packager\'s app icon (Espruino image, 1 bpp, transparent 0) and Bangle.js 1 colours', () => {
+    const bm = drawIcon(48);
+    const img = espruinoImage(bm);
+    const fb = new Framebuffer({ width: 240, height: 240, bpp: 16 });
+    const { g } = createGraphics(fb) as unknown as { g: GraphicsCalls };
+    g.clear().setColor(1, 0, 0).drawImage(bytesToString(img), 5, 7);
+    for (let y = 0; y < 48; y++) for (let x = 0; x < 48; x++) {
+      expect(fb.get(5 + x, 7 + y)).to.equal(bm.bits[y * 48 + x] ? 0xf800 : 0);
+    }
+    expect(fb.rgb(0xf800)).to.deep.equal([255, 0, 0]);
+    g.setColor('#00ff00').fillRect({ x: 0, y: 0, w: 2, h: 2 });
+    expect(fb.get(1, 1)).to.equal(0x07e0);
+    expect(fb.get(2, 2)).to.equal(0);
+  });
+});
+
+/** A small real ES5 app: reads its labels and a byte file from Storage, answers gestures by drawing, buzzing and announcing. */
+const FAKE_APP = `
+var s = require("Storage");
+var labels = s.read("fake.labels").split("\\n");
+var w = new Int8Array(s.readArrayBuffer("fake.bin"));
+Bangle.on("gesture", function (xyz) {
+  var sum = 0;
+  for (var i = 0; i < xyz.length; i++) sum += xyz[i];
+  var k = ((sum % labels.length) + labels.length) % labels.length;
+  g.clear();
+  g.setFont("6x8", 2);
+  g.setFontAlign(0, 0);
+  g.drawString(labels[k], g.getWidth() / 2, g.getHeight() / 2);
+  g.drawImage(s.read("fake.img"), 4, 4);
+  Bangle.buzz(150);
+  Bangle.emit("watchword", { index: k, label: labels[k], score: w[k] / 100 });
+});
+print("fake app ready", labels.length);
+`;
+
+function writeFakeApp(): string {
+  const dir = tmp('fake');
+  fs.writeFileSync(path.join(dir, 'fake.app.js'), FAKE_APP);
+  fs.writeFileSync(path.join(dir, 'fake.labels'), 'left\nright\n"odd\u00e9"');
+  fs.writeFileSync(path.join(dir, 'fake.bin'), Buffer.from([50, 75, 99]));
+  fs.writeFileSync(path.join(dir, 'fake.img'), espruinoImage(drawIcon(24)));
+  return dir;
+}
+
+describe('simulator: a real app on every engine', () => {
+  const trace = parseJsonTrace(JSON.stringify({
+    kind: 'gesture',
+    events: [{ t: 1, label: 'left', xyz: [3, 0, 0] }, { t: 2.5, label: 'right', xyz: [[1, 0, 0]] }, { t: 4, xyz: [2, 0, 0, 0, 0, 0] }],
+  }), 'inline');
+
+  it('recognizes, buzzes and writes PNG snapshots that match the framebuffer (Node)', async () => {
+    const dir = writeFakeApp();
+    const shots = tmp('shots');
+    const r = await simulateOnEngine('node', { board: getBoard('BANGLEJS2'), app: dir, trace, screenshots: shots });
+    expect(r.errors).to.deep.equal([]);
+    expect(r.prints).to.deep.equal(['fake app ready 3']);
+    expect(r.recognitions.map((x) => [x.t, x.label, x.score, x.expected])).to.deep.equal([
+      [1, 'left', 0.5, 'left'], [2.5, 'right', 0.75, 'right'],
+      // Storage.read gives one character per byte: the UTF-8 of "é" arrives as two 8-bit characters, as on the watch
+      [4, '"odd\u00c3\u00a9"', 0.99, undefined],
+    ]);
+    expect(r.buzzes.map((b) => b.ms)).to.deep.equal([150, 150, 150]);
+    expect(r.screenshots.map((f) => path.basename(f))).to.deep.equal(['001-1.00s-left.png', '002-2.50s-right.png', '003-4.00s-_odd_.png']);
+    const png = readPng(r.screenshots[2]);
+    expect([png.width, png.height]).to.deep.equal([176, 176]);
+    const fb = r.device!.fb!;
+    let dark = 0;
+    for (let i = 0; i < fb.pixels.length; i++) {
+      const [R, G, B] = fb.rgb(fb.pixels[i]);
+      expect([png.data[i * 4], png.data[i * 4 + 1], png.data[i * 4 + 2]]).to.deep.equal([R, G, B]);
+      if (fb.pixels[i] === 0) dark++;
+    }
+    expect(dark).to.be.greaterThan(100); // the label and the icon were drawn
+  });
+
+  for (const engine of ['quickjs', 'duktape'] as const) {
+    it(`gives the same recognitions, prints and screenshots on ${engine}`, async function () {
+      if (!engineAvailable(engine)) { console.log(`      (skipped: ${engine} not installed)`); this.skip(); }
+      const dir = writeFakeApp();
+      const a = tmp('a');
+      const b = tmp('b');
+      const ref = await simulateOnEngine('node', { board: getBoard('BANGLEJS2'), app: dir, trace, screenshots: a });
+      const r = await simulateOnEngine(engine, { board: getBoard('BANGLEJS2'), app: dir, trace, screenshots: b });
+      expect(r.errors).to.deep.equal([]);
+      expect(r.prints).to.deep.equal(ref.prints);
+      expect(r.recognitions).to.deep.equal(ref.recognitions);
+      expect(r.buzzes).to.deep.equal(ref.buzzes);
+      expect(r.screenshots.map((f) => fs.readFileSync(f).toString('hex'))).to.deep.equal(ref.screenshots.map((f) => fs.readFileSync(f).toString('hex')));
+    });
+  }
+});
+
+describe('simulator: traces', () => {
+  it('reads JSON events, sequence files and accelerometer CSV', () => {
+    const seq = parseJsonTrace(JSON.stringify({ sequences: [[[1, 2, 3], [4, 5, 6]], [[0, 0, 64]]], targets: ['a', 'b'] }), 's.json');
+    expect(seq.items.map((i) => [i.t, i.kind === 'gesture' ? Array.from(i.xyz) : null, (i as { label?: string }).label])).to.deep.equal([
+      [2, [1, 2, 3, 4, 5, 6], 'a'], [4, [0, 0, 64], 'b'],
+    ]);
+    const acc = parseCsvTrace('t,x,y,z\n0,0.1,-1,0\n0.08,0.2,-0.9,0.1\n', 'a.csv');
+    expect(acc.kind).to.equal('accel');
+    expect(acc.items[1]).to.deep.equal({ kind: 'accel', t: 0.08, x: 0.2, y: -0.9, z: 0.1 });
+    const ges = parseCsvTrace('event,t,x,y,z,label\n1,0.5,1,2,3,up\n1,0.5,4,5,6,up\n2,3,0,0,0,\n', 'g.csv');
+    expect(ges.items.map((i) => [i.t, Array.from((i as { xyz: Int8Array }).xyz), (i as { label?: string }).label])).to.deep.equal([
+      [0.5, [1, 2, 3, 4, 5, 6], 'up'], [3, [0, 0, 0], undefined],
+    ]);
+    expect(readTrace('examples/gestures/demo-trace.json').items).to.have.length(9);
+  });
+
+  it('rejects a bad row with a WatchwordError naming the row', () => {
+    const bad = (f: () => unknown, re: RegExp) => {
+      expect(f).to.throw(WatchwordError, re);
+    };
+    bad(() => parseJsonTrace('{"kind":"gesture","events":[{"t":1,"xyz":[1,2,3]},{"t":2,"xyz":[1,2,3,4,200,6]}]}', 'g.json'), /g\.json: events\[1\]\.xyz\[4\]: value = 200 is not an int8/);
+    bad(() => parseJsonTrace('{"kind":"gesture","events":[{"t":2,"xyz":[1,2,3]},{"t":1,"xyz":[1,2,3]}]}', 'g.json'), /events\[1\]: t = 1 goes back in time/);
+    bad(() => parseJsonTrace('{"kind":"gesture","events":[{"t":2,"xyz":[1,2]}]}', 'g.json'), /events\[0\]: "xyz" has 2 values/);
+    bad(() => parseJsonTrace('{"kind":"accel","samples":[{"t":0,"x":0,"y":"a","z":1}]}', 'a.json'), /samples\[0\]: y is not a finite number \("a"\)/);
+    bad(() => parseJsonTrace('{"sequences":[[[1,2,3]],[[1,2]]]}', 's.json'), /sequences\[1\]\[0\]: is not an \[x,y,z\] frame/);
+    bad(() => parseJsonTrace('[1,2', 'x.json'), /x\.json: not valid JSON/);
+    bad(() => parseCsvTrace('t,x,y,z\n0,0,0,1\n0.1,0,zz,1\n', 'a.csv'), /a\.csv: line 3: y is not a finite number \("zz"\)/);
+    bad(() => parseCsvTrace('# recorded\nt,x,y,z\n\n0,0,0,1\n0.1,0,1\n', 'a.csv'), /a\.csv: line 5: has 3 fields, the header has 4/);
+    bad(() => parseCsvTrace('event,t,x,y,z\n1,0,1,2,3\n2,1,1,2,3\n1,2,1,2,3\n', 'g.csv'), /line 4: event "1" continues after another event/);
+    bad(() => parseCsvTrace('time,x,y,z\n0,0,0,1\n', 'h.csv'), /h\.csv: line 1: header .* lacks column "t"/);
+  });
+});
+
+describe('simulator: the gestures glue facing a damaged model file', function () {
+  this.timeout(60000);
+  let appJs = '';
+  before(async () => {
+    const runtime = await buildRuntime({ entry: path.join(RUNTIME_DIR, 'index.ts') });
+    appJs = assembleGesturesApp({ runtimeJs: runtime.code, settings: { ...defaultGesturesSettings('gest', { scale: 1 / 64 }), name: 'Gest "</script>' } });
+  });
+
+  function appDir(model: Uint8Array | null): string {
+    const dir = tmp('glue');
+    fs.writeFileSync(path.join(dir, 'gest.app.js'), appJs);
+    if (model) fs.writeFileSync(path.join(dir, 'gest.ww'), model);
+    return dir;
+  }
+  const trace = parseJsonTrace(JSON.stringify({ kind: 'gesture', events: [{ t: 1, xyz: [1, 2, 3, 4, 5, 6] }, { t: 3, xyz: [0, 0, 64] }] }), 'inline');
+
+  const cases: [string, () => Uint8Array | null, RegExp][] = [
+    ['a flipped byte (CRC)', () => { const w = writeWW([{ tag: 1, data: new Int8Array([1, 2, 3, 4]) }], ['a', 'b']); w[w.length - 3] ^= 0x40; return w; }, /gest\.ww is damaged/],
+    ['a truncated file', () => writeWW([{ tag: 1, data: new Int8Array(64) }], ['a']).subarray(0, 40), /gest\.ww is damaged/],
+    ['random bytes', () => Uint8Array.from({ length: 300 }, (_, i) => (i * 97 + 13) & 255), /gest\.ww is damaged/],
+    ['a valid container without a network', () => writeWW([{ tag: 1, data: new Int8Array(8) }], ['x']), /gest\.ww is damaged/],
+    ['a missing file', () => null, /gest\.ww not found/],
+  ];
+  for (const [what, make, re] of cases) {
+    it(`shows a clear error for ${what} and keeps running`, async () => {
+      const r = await simulateOnEngine('node', { board: getBoard('BANGLEJS2'), app: appDir(make()), trace });
+      expect(r.errors, JSON.stringify(r.errors)).to.deep.equal([]);
+      expect(r.recognitions).to.deep.equal([]);
+      expect(r.prints.join('\n')).to.match(re);
+      const fb = r.device!.fb!;
+      let dark = 0;
+      for (const p of fb.pixels) if (p !== 7) dark++;
+      expect(dark, 'the message is on screen').to.be.greaterThan(200);
+      // still alive: the device keeps taking code and events after the failure
+      r.device!.run('print("alive", typeof Bangle.on)', 'probe.js');
+      r.device!.gesture([1, 2, 3]);
+      expect(r.device!.prints.slice(-1)).to.deep.equal(['alive function']);
+      expect(r.device!.errors).to.deep.equal([]);
+    });
+  }
+
+  it('embeds settings text safely (quotes, </script>) in the generated app', () => {
+    expect(appJs).to.not.contain('</script>');
+    const d = device({ 'gest.app.js': appJs });
+    d.load('gest.app.js');
+    expect(d.prints[0]).to.equal('watchword: Model file gest.ww not found. Reinstall the app.');
+    const title = d.errors.length === 0;
+    expect(title).to.equal(true);
+  });
+});
+
+describe('watchword simulate (CLI)', () => {
+  it('explains how to build when there is no app, and names a bad row in the trace', function () {
+    const r = spawnSync('node', ['bin/watchword.js', 'simulate', '--app', path.join(os.tmpdir(), 'ww-no-such-app')], { encoding: 'utf8' });
+    expect(r.status).to.equal(2);
+    expect(r.stderr).to.match(/build first: npm run build:board/);
+    const dir = writeFakeApp();
+    const badTrace = path.join(tmp('trace'), 'bad.csv');
+    fs.writeFileSync(badTrace, 'event,t,x,y,z\n1,0,1,2,3\n1,0,1,2,999\n');
+    const r2 = spawnSync('node', ['bin/watchword.js', 'simulate', '--app', dir, '--input', badTrace], { encoding: 'utf8' });
+    expect(r2.status).to.equal(2);
+    expect(r2.stderr.trim().split('\n')).to.have.length(1);
+    expect(r2.stderr).to.match(/bad\.csv: line 3: z = 999 is not an int8/);
+    const r3 = spawnSync('node', ['bin/watchword.js', 'simulate', '--app', dir, '--input', 'examples/gestures/demo-trace.json', '--json'], { encoding: 'utf8' });
+    expect(r3.status, r3.stderr).to.equal(0);
+    const out = JSON.parse(r3.stdout);
+    expect(out.recognitions).to.have.length(9);
+  });
+});
