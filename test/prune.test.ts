@@ -184,3 +184,17 @@ describe('structured pruning', () => {
     expect(() => pruneUnits(ir, { remove: 1, layers: ['out'] })).to.throw(WatchwordError, /'out' cannot lose units/);
   });
 });
+
+describe('--prune values', () => {
+  it('a bare number or percentage is a sparsity, theta=… a threshold; nonsense is named', async () => {
+    const { parsePruneSpec } = await import('../compiler/compress/prune-model');
+    expect(parsePruneSpec('0.7')).to.deep.equal({ sparsity: 0.7 });
+    expect(parsePruneSpec('70%')).to.deep.equal({ sparsity: 0.7 });
+    expect(parsePruneSpec('0.05')).to.deep.equal({ sparsity: 0.05 });
+    expect(parsePruneSpec('theta=0.05')).to.deep.equal({ theta: 0.05 });
+    expect(parsePruneSpec('θ:0.1')).to.deep.equal({ theta: 0.1 });
+    expect(() => parsePruneSpec('1.5')).to.throw(WatchwordError, /--prune 1\.5/);
+    expect(() => parsePruneSpec('theta=')).to.throw(WatchwordError, /θ/);
+    expect(() => parsePruneSpec('lots')).to.throw(WatchwordError, /sparsity in \[0, 1\)/);
+  });
+});

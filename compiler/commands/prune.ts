@@ -19,10 +19,10 @@ import { WatchwordError } from '../errors';
 import { loadModel } from '../import/index';
 import type { ModelIR } from '../ir/types';
 import type { Dataset } from '../data/dataset';
-import { pruneMagnitudeReport, type PruneScope } from '../compress/prune';
+import { pruneMagnitude, type PruneScope } from '../compress/prune';
 import { pruneUnits } from '../compress/prune-structured';
+import { pruneModel } from '../compress/prune-model';
 import { sparsity, sparsityText } from '../compress/sparsity';
-import { finetune } from '../train/finetune';
 import { initTf } from '../train/backend';
 import { irToTfjs } from '../train/ir-to-tfjs';
 import { saveTfjsModel } from '../train/save';
@@ -49,6 +49,12 @@ export function floatAccuracy(ir: ModelIR, rows: Dataset['splits']['test']): num
   let ok = 0;
   for (const e of rows) if (argmax(runFloat(ir, e.frames)) === e.label) ok++;
   return ok / rows.length;
+}
+
+/** One-shot magnitude pruning of the structurally pruned model (what fine-tuning starts from). */
+function pruneModelSync(ir: ModelIR, sparsity: number | undefined, theta: number | undefined, scope: PruneScope, embedding?: boolean): ModelIR {
+  if (sparsity === undefined && theta === undefined) return ir;
+  return pruneMagnitude(ir, sparsity !== undefined ? { sparsity, scope, embedding } : { theta, embedding });
 }
 
 export async function loadData(src: string): Promise<Dataset> {
@@ -96,28 +102,19 @@ export function register(program: Command): void {
       if (data && data.labels.length !== original.labels.length) {
         throw new WatchwordError(`--data ${o.data}: ${data.labels.length} labels, the model has ${original.labels.length} outputs`);
       }
-      let ir = original;
-      if (o.structured) {
-        ir = pruneUnits(ir, o.deadUnits ? { dead: true } : o.units !== undefined ? { remove: int(o.units, '--units') } : { keep: int(o.keepUnits!, '--keep-units') });
-      }
-      let thresholds: { layer: string; tensor: string; theta: number }[] = [];
-      const gradual = epochs > 0 && target !== undefined && !o.oneShot;
-      if (!gradual && (target !== undefined || theta !== undefined)) {
-        const r = pruneMagnitudeReport(ir, target !== undefined ? { sparsity: target, scope, embedding: o.embedding } : { theta, embedding: o.embedding });
-        ir = r.ir;
-        thresholds = r.tensors.map(({ layer, tensor, theta: t }) => ({ layer, tensor, theta: t }));
-      }
-      const prunedBeforeTuning = ir;
-      let history: unknown[] = [];
-      if (epochs) {
-        const r = await finetune(ir, data!.splits.train, {
-          epochs, learningRate: num(o.lr, '--lr', (n) => n > 0 && n <= 1, 'a number in (0, 1]'), batchSize: int(o.batchSize, '--batch-size'),
-          seed: int(o.seed, '--seed', 0), scope, embedding: o.embedding, validation: data!.splits.validation,
-          schedule: gradual ? { final: target! } : undefined,
-        });
-        ir = r.ir;
-        history = r.history;
-      }
+      const lr = num(o.lr, '--lr', (n) => n > 0 && n <= 1, 'a number in (0, 1]');
+      const unitSpec = !o.structured ? undefined : o.deadUnits ? { dead: true } : o.units !== undefined ? { remove: int(o.units, '--units') } : { keep: int(o.keepUnits!, '--keep-units') };
+      // The model before magnitude pruning and tuning (after structured pruning), for the report.
+      const shrunk = unitSpec ? pruneUnits(original, unitSpec) : original;
+      const r = await pruneModel(original, {
+        sparsity: target, theta, scope, embedding: o.embedding, units: unitSpec, finetune: epochs, oneShot: o.oneShot,
+        learningRate: lr, batchSize: int(o.batchSize, '--batch-size'), seed: int(o.seed, '--seed', 0),
+      }, data && { train: data.splits.train, validation: data.splits.validation });
+      const ir = r.ir;
+      const gradual = r.gradual;
+      const thresholds = r.thresholds.map(({ layer, tensor, theta: t }) => ({ layer, tensor, theta: t }));
+      const history = r.history;
+      const prunedBeforeTuning = epochs && !gradual ? pruneModelSync(shrunk, target, theta, scope, o.embedding) : undefined;
       const tf = await initTf();
       const model = irToTfjs(tf, ir);
       await saveTfjsModel(model, path.resolve(o.out), { name: ir.name, labels: ir.labels, input: ir.input });
@@ -127,7 +124,7 @@ export function register(program: Command): void {
       const test = data?.splits.test ?? [];
       const acc = test.length ? {
         original: floatAccuracy(original, test),
-        pruned: epochs && !gradual ? floatAccuracy(prunedBeforeTuning, test) : undefined,
+        pruned: prunedBeforeTuning ? floatAccuracy(prunedBeforeTuning, test) : undefined,
         final: floatAccuracy(ir, test),
         rows: test.length,
       } : undefined;
