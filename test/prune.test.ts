@@ -11,6 +11,7 @@ import { verify } from '../compiler/ir/verify';
 import { pruneMagnitude, pruneMagnitudeReport } from '../compiler/compress/prune';
 import { pruneUnits, unitImportance } from '../compiler/compress/prune-structured';
 import { sparsity } from '../compiler/compress/sparsity';
+import { parsePruneSpec } from '../compiler/compress/prune-model';
 import { runFloat } from '../compiler/reference/float';
 import { WatchwordError } from '../compiler/errors';
 
@@ -186,8 +187,7 @@ describe('structured pruning', () => {
 });
 
 describe('--prune values', () => {
-  it('a bare number or percentage is a sparsity, theta=… a threshold; nonsense is named', async () => {
-    const { parsePruneSpec } = await import('../compiler/compress/prune-model');
+  it('a bare number or percentage is a sparsity, theta=… a threshold; nonsense is named', () => {
     expect(parsePruneSpec('0.7')).to.deep.equal({ sparsity: 0.7 });
     expect(parsePruneSpec('70%')).to.deep.equal({ sparsity: 0.7 });
     expect(parsePruneSpec('0.05')).to.deep.equal({ sparsity: 0.05 });
