@@ -44,7 +44,7 @@ export interface PruneResult {
  */
 export function parsePruneSpec(s: string): { sparsity?: number; theta?: number } {
   const t = s.trim();
-  const m = /^(?:theta|θ)\s*[=:]\s*(.+)$/i.exec(t);
+  const m = /^(?:theta|θ)\s*[=:]\s*(.*)$/i.exec(t);
   if (m) {
     const v = Number(m[1]);
     if (m[1].trim() === '' || !Number.isFinite(v) || v < 0) throw new WatchwordError(`--prune ${s}: the threshold θ must be a number ≥ 0`);
