@@ -3,6 +3,7 @@
  * Callers then ask `board.features.has('eConvolve')` or read figures such as
  * `board.memory` and `board.storageBytes`; no code outside boards/ names a board.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WatchwordError } from '../compiler/errors';
@@ -47,6 +48,17 @@ export function getBoard(id: string, opts: BoardOptions = {}): BoardProfile {
 export function espruinoBoardJsonPath(board: BoardProfile): string | undefined {
   if (!board.espruinoBoardJson) return undefined;
   return path.join(path.dirname(fileURLToPath(import.meta.url)), board.espruinoBoardJson);
+}
+
+/**
+ * Modules built into the board's firmware (board JSON `info.builtin_modules`). The espruino CLI
+ * tries to download any other `require()`d module, so the packager refuses them.
+ */
+export function builtinModules(board: BoardProfile): string[] {
+  const file = espruinoBoardJsonPath(board);
+  if (!file) return [];
+  const json = JSON.parse(fs.readFileSync(file, 'utf8')) as { info?: { builtin_modules?: string[] } };
+  return json.info?.builtin_modules ?? [];
 }
 
 /** RAM in bytes the profile gives JavaScript (variables x bytes, or the heap). */

@@ -21,6 +21,7 @@ import { storageWrites } from '../compiler/package/upload';
 import { dryRunText, planFlash } from '../compiler/commands/flash';
 import { WatchwordError } from '../compiler/errors';
 import { writeWW } from '../compiler/emit/wwfile';
+import { buildRuntime, RUNTIME_DIR } from '../compiler/emit/build-runtime';
 import { ENGINE_NAMES, engineAvailable, runScript, type EngineName } from '../simulator/engines/index';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ww-package-'));
@@ -34,10 +35,11 @@ const HOSTILE = [
 ];
 
 /** A real .ww (the emit stage's writer) carrying the hostile labels (UTF-8 cannot carry a lone surrogate). */
+const MODEL_LABELS = HOSTILE.filter((l) => !/[\ud800-\udfff]/.test(l.replace(/[\ud800-\udbff][\udc00-\udfff]/g, '')));
 const MODEL = writeWW([
   { tag: 1, data: Int8Array.from({ length: 300 }, (_, i) => ((i * 37) % 256) - 128) },
   { tag: 2, data: Int32Array.from({ length: 17 }, (_, i) => i * 100003 - 800000) },
-], HOSTILE.filter((l) => !/[\ud800-\udfff]/.test(l.replace(/[\ud800-\udbff][\udc00-\udfff]/g, ''))));
+], MODEL_LABELS);
 
 function byteSum(b: Uint8Array): number {
   let s = 0;
@@ -232,6 +234,15 @@ describe('packageApp', function () {
     expect(lines).to.deep.equal([`app BANGLEJS2 WWMF ${MODEL.length} ${byteSum(MODEL)} ${HOSTILE.length}`]);
   });
 
+  forEngines('with the real .ww reader as the app, the labels arrive intact through upload.js and Storage', async (engine) => {
+    const reader = (await buildRuntime({ entry: path.join(RUNTIME_DIR, 'model.ts'), globalName: 'wwmodel' })).code;
+    const glue = 'var ww=wwmodel.readWW(require("Storage").readArrayBuffer("demo.ww"));' +
+      'for(var i=0;i<ww.labels.length;i++){var u=[];for(var j=0;j<ww.labels[i].length;j++)u.push(ww.labels[i].charCodeAt(j));print(i,u.join(","));}';
+    const dir = packageApp(input('BANGLEJS2', { appJs: reader + '\n' + glue }), { distRoot: path.join(tmp, `reader-${engine}`) }).dir;
+    const lines = await runScript(engine, read(dir, 'upload.js').toString('latin1'), { prelude: [ESPRUINO_SHIM] });
+    expect(lines).to.deep.equal(MODEL_LABELS.map((l, i) => `${i} ${Array.from({ length: l.length }, (_, k) => l.charCodeAt(k)).join(',')}`));
+  });
+
   forEngines('Puck.js installs the app as boot code and runs it', async (engine) => {
     const dir = built.PUCKJS;
     expect(listing(dir)).to.deep.equal(['README.md', 'demo.app.js', 'demo.ww', 'report.json', 'report.md', 'selftest.js', 'upload.js']);
@@ -357,6 +368,8 @@ describe('budgets and atomic dist', function () {
     expect(() => packageApp(input('BANGLEJS2', { version: '1' }), d)).to.throw(WatchwordError, /version "1" is invalid/);
     expect(() => packageApp(input('BANGLEJS2', { version: '0.03' }), d)).to.throw(WatchwordError, /newest entry is 0\.02 but the app version is 0\.03/);
     expect(() => packageApp(input('BANGLEJS2', { modelBytes: new Uint8Array(0) }), d)).to.throw(WatchwordError, /model for app demo is empty/);
+    expect(() => packageApp(input('PUCKJS', { appJs: 'var h = require("heatshrink"); var w = require("Wifi");' }), d))
+      .to.throw(WatchwordError, /app code for demo requires "Wifi", which board PUCKJS does not have built in \(it has timer, Flash, Storage, heatshrink/);
     expect(fs.existsSync(path.join(tmp, 'bad', 'BANGLEJS2', 'demo'))).to.equal(false);
   });
 });

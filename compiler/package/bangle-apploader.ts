@@ -50,7 +50,13 @@ export function shortNameOf(input: Pick<PackageInput, 'appName' | 'shortName'>):
   return s.length <= 12 ? s : s.slice(0, 12).trim();
 }
 
-/** Storage entries of metadata.json, in install order (model first, so the app finds it). */
+/**
+ * Storage entries of metadata.json, in install order (model first, so the app finds it). The
+ * binary `.ww` is listed by url like any file: the App Loader (core/js/appinfo.js) sends
+ * non-`.js` files in 4096-byte `Storage.write` chunks, as `atob(...)` when they hold bytes
+ * above 127, so no RAM-sized copy is made on the watch. The icon is an evaluated `atob("...")`
+ * expression, the form bin/sanitycheck.js size-checks.
+ */
 export function storageEntries(appId: string): { name: string; url: string; evaluate?: boolean }[] {
   return [
     { name: modelStorageName(appId), url: modelStorageName(appId) },

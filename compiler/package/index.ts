@@ -15,7 +15,7 @@ import path from 'node:path';
 import fs from 'node:fs';
 import * as acorn from 'acorn';
 import { WatchwordError } from '../errors';
-import { espruinoBoardJsonPath } from '../../boards/index';
+import { builtinModules, espruinoBoardJsonPath } from '../../boards/index';
 import type { BoardProfile } from '../../boards/types';
 import { changeLogEntries, changeLogText, checkAppIdentity, ICON_JS, ICON_PNG, infoJson, metadataJson } from './bangle-apploader';
 import { checkBudget, estimateBudget, type BudgetReport, type StorageFileSize } from './budget';
@@ -27,7 +27,7 @@ import { readmeMarkdown } from './readme';
 import { buildReport, reportMarkdown } from './report';
 import { sanityCheckApp } from './sanitycheck';
 import { modelStorageName, type OutFile, type PackageInput, type PackageResult } from './types';
-import { espruinoUpload } from './upload';
+import { checkRequires, espruinoUpload } from './upload';
 
 export * from './types';
 
@@ -107,7 +107,12 @@ export function packageApp(input: PackageInput, opts: PackageOptions = {}): Pack
   if (!(input.modelBytes instanceof Uint8Array) || input.modelBytes.length === 0) throw new WatchwordError(`model for app ${input.appId} is empty`);
   checkCode(input.appJs, `app code for ${input.appId}`);
   checkCode(input.selftestJs, `self-test code for ${input.appId}`);
-  if (board.engine === 'espruino') changeLogEntries(input); // fail early on a bad ChangeLog
+  if (board.engine === 'espruino') {
+    changeLogEntries(input); // fail early on a bad ChangeLog
+    const builtins = builtinModules(board);
+    checkRequires(input.appJs, builtins, `app code for ${input.appId}`, board.id);
+    checkRequires(input.selftestJs, builtins, `self-test code for ${input.appId}`, board.id);
+  }
 
   const planned = plannedFiles(input);
   const budget: BudgetReport = estimateBudget(board, {

@@ -11,6 +11,7 @@ import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import fs from 'node:fs';
 import path from 'node:path';
+import * as acorn from 'acorn';
 import { WatchwordError } from '../errors';
 
 const require = createRequire(import.meta.url);
@@ -80,4 +81,32 @@ export function storageWrites(uploadJs: string): { name: string; bytes: number; 
     else out.push({ name, bytes: size ? Number(size[1]) : NaN, chunks: 1 });
   }
   return out;
+}
+
+/** Module names a script passes to `require("...")` as string literals. */
+export function requiredModules(code: string): string[] {
+  const names = new Set<string>();
+  const visit = (node: unknown): void => {
+    if (!node || typeof node !== 'object') return;
+    if (Array.isArray(node)) { for (const n of node) visit(n); return; }
+    const n = node as { type?: string; callee?: { type: string; name?: string }; arguments?: { type: string; value?: unknown }[]; [k: string]: unknown };
+    if (n.type === 'CallExpression' && n.callee?.type === 'Identifier' && n.callee.name === 'require') {
+      const a = n.arguments?.[0];
+      if (a && a.type === 'Literal' && typeof a.value === 'string') names.add(a.value);
+    }
+    for (const k of Object.keys(n)) if (k !== 'type') visit(n[k]);
+  };
+  visit(acorn.parse(code, { ecmaVersion: 'latest', sourceType: 'script' }));
+  return [...names].sort();
+}
+
+/**
+ * The espruino CLI downloads every `require()`d module the board does not have built in, so
+ * code for upload may only require built-in modules: nothing is fetched at build time.
+ */
+export function checkRequires(code: string, builtins: string[], what: string, board: string): void {
+  const missing = requiredModules(code).filter((m) => !builtins.includes(m));
+  if (missing.length) {
+    throw new WatchwordError(`${what} requires ${missing.map((m) => JSON.stringify(m)).join(', ')}, which board ${board} does not have built in (it has ${builtins.join(', ')}); the espruino CLI would try to download it`);
+  }
 }
