@@ -13,6 +13,7 @@ import { register as data } from './commands/data';
 import { register as flash } from './commands/flash';
 import { register as prune } from './commands/prune';
 import { register as simulate } from './commands/simulate';
+import { register as report } from './commands/report';
 
 const program = new Command();
 program
@@ -22,7 +23,7 @@ program
   .showHelpAfterError()
   .exitOverride();
 
-for (const reg of [inspect, predict, train, data, flash, prune, simulate]) reg(program);
+for (const reg of [inspect, predict, train, data, flash, prune, simulate, report]) reg(program);
 
 function fail(e: unknown): never {
   if (e instanceof CommanderError) process.exit(e.exitCode === 0 ? 0 : 2);

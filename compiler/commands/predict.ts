@@ -2,14 +2,20 @@
  * `watchword predict <model> --input <file.json>`: runs each sequence through the float
  * reference and prints JSON with, per sequence, the output vector, the argmax index and its
  * label; with "targets" in the input file it also prints the accuracy.
+ * `--mode int8` runs the integer reference instead (calibrated on `--data`'s training split,
+ * or on the input sequences themselves when no data set is given) and prints the integer
+ * outputs, index, label and score.
  */
 import type { Command } from 'commander';
 import { loadModel } from '../import/index';
 import { readSequenceFile, targetIndex } from '../data/sequences';
 import { argmax, runFloat } from '../reference/float';
 import { WatchwordError } from '../errors';
+import { int8Net } from '../reference/int8';
+import { planModel } from '../plan/planModel';
+import { loadDatasetSource, generatorNames } from '../train/dataset-source';
 
-export interface Prediction { output: number[]; index: number; label: string }
+export interface Prediction { output: number[]; index: number; label: string; score?: number }
 
 export function register(program: Command): void {
   program
@@ -17,8 +23,10 @@ export function register(program: Command): void {
     .description('run a model on sequences and print outputs, argmax index and label as JSON')
     .argument('<model>', 'TF.js model.json (or its folder) or .onnx file')
     .requiredOption('-i, --input <file>', 'JSON {"sequences": [[[...frame...], ...], ...], "targets"?: [...]} in device units')
-    .option('--mode <mode>', 'float (the float reference)', 'float')
-    .action(async (file: string, opts: { input: string; mode: string }) => {
+    .option('--mode <mode>', 'float (the float reference) or int8 (the integer reference)', 'float')
+    .option('--data <src>', `int8: calibration data set file or example generator (${generatorNames().join(', ')}); default: the input sequences`)
+    .option('--hidden-bits <n>', 'int8: hidden state bits, 8 or 16', '8')
+    .action(async (file: string, opts: { input: string; mode: string; data?: string; hiddenBits: string }) => {
       const ir = await loadModel(file);
       const data = readSequenceFile(opts.input, ir.input.features);
       let predictions: Prediction[];
@@ -28,8 +36,24 @@ export function register(program: Command): void {
           const index = argmax(out);
           return { output: out, index, label: ir.labels[index] };
         });
+      } else if (opts.mode === 'int8') {
+        const hb = Number(opts.hiddenBits);
+        if (hb !== 8 && hb !== 16) throw new WatchwordError(`--hidden-bits ${opts.hiddenBits}: must be 8 or 16`);
+        let calib: number[][][] = data.sequences;
+        if (opts.data) {
+          const ds = await loadDatasetSource(generatorNames().includes(opts.data) ? { generator: opts.data } : { file: opts.data }, '--data');
+          calib = ds.splits.train.map((e) => e.frames);
+        }
+        const net = int8Net(planModel(ir, calib, { hiddenBits: hb }));
+        predictions = data.sequences.map((s) => {
+          const st = net.state();
+          let out: ArrayLike<number> = [];
+          for (const f of s) out = net.step(st, f);
+          const c = net.classify(s);
+          return { output: Array.from(out), index: c.index, label: c.label, score: c.score };
+        });
       } else {
-        throw new WatchwordError(`--mode ${opts.mode} is not supported (float)`);
+        throw new WatchwordError(`--mode ${opts.mode} is not supported (float, int8)`);
       }
       const result: Record<string, unknown> = { model: ir.name, mode: opts.mode, predictions };
       if (data.targets) {

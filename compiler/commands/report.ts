@@ -1,0 +1,169 @@
+/**
+ * `watchword report <model> [--data <src>]`: what the integer build of a model looks like —
+ * per layer the shapes, input/output scales, weight row scales, requantization multipliers
+ * and shift, accumulator exponents, the proven worst-case ranges and the bytes in the `.ww`;
+ * the tanh table chosen and its measured error; the file size against float32 weights; and,
+ * with a data set, the accuracy of the float reference against the integer reference on its
+ * test split (calibrated on its training split). Without a data set, calibration uses random
+ * sequences over the device's full input range (not possible for 'float' inputs).
+ */
+import type { Command } from 'commander';
+import { WatchwordError } from '../errors';
+import { loadModel } from '../import/index';
+import type { ModelIR } from '../ir/types';
+import { planModel } from '../plan/planModel';
+import type { Plan, PlanLayer } from '../plan/types';
+import { argmax, runFloat } from '../reference/float';
+import { int8Net, wwBytes } from '../reference/int8';
+import { serialize } from '../emit/serialize';
+import { generatorNames, loadDatasetSource } from '../train/dataset-source';
+import { progress } from '../progress';
+import * as RT from '../../runtime/layer';
+
+export interface ReportOptions { data?: string; hiddenBits?: 8 | 16; method?: 'max' | 'percentile'; percentile?: number; quiet?: boolean }
+
+export interface Report {
+  model: string;
+  hiddenBits: number;
+  calibration: string;
+  lut: { entries: number; step: number; range: number; errTanh: number; errSigmoid: number; tolerance: number };
+  layers: {
+    name: string; kind: string; shape: string; inScale: number; outScale: number; rowScale: [number, number] | null;
+    multiplier: [number, number] | null; shift: number; multErr: number; eW: number; eR: number;
+    acc: number; product: number; elementwise: number; biasBits: number; bytes: number;
+  }[];
+  bytes: number;
+  floatBytes: number;
+  ratio: number;
+  accuracy?: { float: number; int8: number; agreement: number; total: number };
+}
+
+function floatBytes(ir: ModelIR): number {
+  let n = 0;
+  for (const l of ir.layers) {
+    if (l.kind === 'embedding') n += l.table.size;
+    else if (l.kind === 'dense') n += l.W.size + l.b.size;
+    else {
+      n += l.W.size + l.R.size + l.bW.size;
+      // A zero recurrent bias is how a single-bias source is represented: not stored.
+      let any = false;
+      for (let i = 0; i < l.bR.size; i++) if (l.bR.get(i) !== 0) any = true;
+      if (any) n += l.bR.size;
+    }
+  }
+  return 4 * n;
+}
+
+function layerBytes(p: Plan, i: number): number {
+  const base = RT.TAG_LAYER_BASE + 16 * i;
+  return serialize(p).sections.filter((s) => s.tag >= base && s.tag < base + 16).reduce((a, s) => a + s.data.byteLength, 0);
+}
+
+function range(a: ArrayLike<number> | undefined): [number, number] | null {
+  if (!a || a.length === 0) return null;
+  let lo = Infinity, hi = -Infinity;
+  for (let i = 0; i < a.length; i++) { lo = Math.min(lo, a[i]); hi = Math.max(hi, a[i]); }
+  return [lo, hi];
+}
+
+export async function buildReport(file: string, o: ReportOptions): Promise<Report> {
+  const ir = await loadModel(file);
+  let calib: number[][][];
+  let test: { label: number; frames: number[][] }[] | undefined;
+  let calibration: string;
+  if (o.data) {
+    const ds = await loadDatasetSource(generatorNames().includes(o.data) ? { generator: o.data } : { file: o.data }, '--data');
+    if (ds.labels.length !== ir.labels.length) throw new WatchwordError(`--data ${o.data}: ${ds.labels.length} labels, the model has ${ir.labels.length} outputs`);
+    calib = ds.splits.train.map((e) => e.frames);
+    test = ds.splits.test;
+    calibration = `${o.method ?? 'max'} over the ${calib.length} training sequences of ${o.data}`;
+  } else {
+    if (ir.input.deviceType === 'float') throw new WatchwordError(`${file}: the model takes 'float' input; give --data to calibrate its scale`);
+    calib = randomDeviceSequences(ir, 64);
+    calibration = `${o.method ?? 'max'} over 64 random sequences spanning the device input range (no --data)`;
+  }
+  const p = planModel(ir, calib, { hiddenBits: o.hiddenBits, method: o.method, percentile: o.percentile, quiet: o.quiet });
+  const bytes = wwBytes(p).length;
+  const fb = floatBytes(ir);
+  const rep: Report = {
+    model: ir.name,
+    hiddenBits: p.hiddenBits,
+    calibration,
+    lut: { entries: p.lut.lut.N + 1, step: p.lut.step, range: p.lut.range, errTanh: p.lut.errTanh, errSigmoid: p.lut.errSigmoid, tolerance: p.lut.tolerance },
+    layers: p.layers.map((l: PlanLayer, i) => ({
+      name: l.name, kind: l.kind, shape: `${l.inSize} -> ${l.units}`, inScale: l.inScale, outScale: l.outScale,
+      rowScale: range(l.rowScale), multiplier: range(l.M), shift: l.shift, multErr: l.multErr, eW: l.eW, eR: l.eR,
+      acc: l.bounds!.acc, product: l.bounds!.product, elementwise: l.bounds!.elementwise, biasBits: l.bounds!.biasBits,
+      bytes: layerBytes(p, i),
+    })),
+    bytes, floatBytes: fb, ratio: bytes / fb,
+  };
+  if (test) {
+    const net = int8Net(p);
+    let f = 0, q = 0, agree = 0;
+    const bar = progress('evaluate', test.length, { quiet: o.quiet });
+    test.forEach((e, n) => {
+      const fi = argmax(runFloat(ir, e.frames));
+      const qi = net.classify(e.frames).index;
+      if (fi === e.label) f++;
+      if (qi === e.label) q++;
+      if (fi === qi) agree++;
+      bar.update(n + 1);
+    });
+    bar.stop();
+    rep.accuracy = { float: f / test.length, int8: q / test.length, agreement: agree / test.length, total: test.length };
+  }
+  return rep;
+}
+
+function randomDeviceSequences(ir: ModelIR, n: number): number[][][] {
+  let s = 12345;
+  const rnd = () => { s = (s * 1103515245 + 12345) % 2147483648; return s / 2147483648; };
+  const first = ir.layers[0];
+  const lim = ir.input.deviceType === 'int16' ? 32767 : 127;
+  const len = ir.input.maxSteps ?? 30;
+  return Array.from({ length: n }, () => Array.from({ length: len }, () => Array.from({ length: ir.input.features }, () =>
+    ir.input.deviceType === 'token' ? Math.floor(rnd() * (first.kind === 'embedding' ? first.vocab : 1)) : Math.round((rnd() * 2 - 1) * lim))));
+}
+
+const e = (v: number) => (v === 0 ? '0' : v.toExponential(3));
+
+export function reportText(r: Report): string {
+  const out: string[] = [];
+  out.push(`model ${JSON.stringify(r.model)}: int8 weights, hidden state int${r.hiddenBits}, gate pre-activations Q3.12`);
+  out.push(`calibration: ${r.calibration}`);
+  out.push(`tanh table: ${r.lut.entries} int16 entries, step ${r.lut.step}, range [0, ${r.lut.range}), linear interpolation; measured max error tanh ${e(r.lut.errTanh)}, sigmoid ${e(r.lut.errSigmoid)} (tolerance ${e(r.lut.tolerance)})`);
+  out.push('');
+  for (const [i, l] of r.layers.entries()) {
+    out.push(`layer ${i} '${l.name}' (${l.kind}) ${l.shape}: ${l.bytes} bytes`);
+    out.push(`  scales: input ${e(l.inScale)}, output ${e(l.outScale)}${l.rowScale ? `, row scales ${e(l.rowScale[0])}..${e(l.rowScale[1])}` : ''}`);
+    if (l.multiplier) out.push(`  requantize: multipliers ${l.multiplier[0]}..${l.multiplier[1]} (<= 15 bits) >> ${l.shift}, max relative error ${e(l.multErr)}; acc = 2^${l.eW} W.x + 2^${l.eR} R.h + b; biases int${l.biasBits}`);
+    out.push(`  proven worst case: |acc| <= ${e(l.acc)}, |acc*M| <= ${e(l.product)}, elementwise <= ${e(l.elementwise)} (all < 2^53 = 9.007e+15; no >> or |0 used)`);
+  }
+  out.push('');
+  out.push(`.ww size: ${r.bytes} bytes; float32 weights ${r.floatBytes} bytes; ratio ${r.ratio.toFixed(3)}`);
+  if (r.accuracy) {
+    const a = r.accuracy;
+    out.push(`test accuracy (${a.total} sequences): float ${(100 * a.float).toFixed(2)} %, int8 ${(100 * a.int8).toFixed(2)} % (difference ${(100 * (a.int8 - a.float)).toFixed(2)} points); argmax agreement ${(100 * a.agreement).toFixed(2)} %`);
+  }
+  return out.join('\n');
+}
+
+export function register(program: Command): void {
+  program
+    .command('report')
+    .description('print the integer build of a model per layer (scales, multipliers, proven ranges, bytes) and float vs int8 accuracy')
+    .argument('<model>', 'TF.js model.json (or its folder) or .onnx file')
+    .option('--data <src>', `data set file or example generator (${generatorNames().join(', ')}): calibrate on train, evaluate on test`)
+    .option('--hidden-bits <n>', 'hidden state bits, 8 or 16', '8')
+    .option('--calibration <method>', 'max or percentile', 'max')
+    .option('--percentile <p>', 'percentile for --calibration percentile', '99.99')
+    .option('--json', 'print JSON')
+    .action(async (file: string, o: { data?: string; hiddenBits: string; calibration: string; percentile: string; json?: boolean }) => {
+      const hb = Number(o.hiddenBits);
+      if (hb !== 8 && hb !== 16) throw new WatchwordError(`--hidden-bits ${o.hiddenBits}: must be 8 or 16`);
+      if (o.calibration !== 'max' && o.calibration !== 'percentile') throw new WatchwordError(`--calibration ${o.calibration}: must be max or percentile`);
+      const r = await buildReport(file, { data: o.data, hiddenBits: hb, method: o.calibration, percentile: Number(o.percentile) });
+      process.stdout.write((o.json ? JSON.stringify(r, null, 2) : reportText(r)) + '\n');
+    });
+}
