@@ -96,3 +96,18 @@ describe('quantize', () => {
     });
   }
 });
+
+describe('gesture example: int8 vs float on the held-out test set', function () {
+  this.timeout(300000);
+  it('int8 accuracy is within 1.0 point of float (hidden state int8, the default)', async function () {
+    const fs = await import('node:fs');
+    if (!fs.existsSync('examples/gestures/model/model.json')) this.skip();
+    const { buildReport } = await import('../compiler/commands/report');
+    const r = await buildReport('examples/gestures/model/model.json', { data: 'gestures', quiet: true });
+    const a = r.accuracy!;
+    console.log(`      float ${(100 * a.float).toFixed(2)} %, int8 ${(100 * a.int8).toFixed(2)} % over ${a.total}; .ww ${r.bytes} bytes (${r.ratio.toFixed(3)} of float32)`);
+    expect(a.total).to.be.at.least(1000);
+    expect(Math.abs(a.int8 - a.float)).to.be.at.most(0.01);
+    expect(a.agreement).to.be.at.least(0.98);
+  });
+});
