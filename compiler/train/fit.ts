@@ -53,13 +53,15 @@ export async function fit(tf: typeof TF, model: TF.LayersModel, ds: Dataset, o: 
         done++;
         bar.update((epoch - 1) * perEpoch + done, `epoch ${epoch}/${o.epochs} loss ${(lossSum / seen).toFixed(4)}`);
       }
-      const val = evaluate(tf, model, ds.splits.validation, ds.input, classes, o.tokens);
+      // Without a validation split there is nothing to choose by: keep the last epoch.
+      const hasVal = ds.splits.validation.length > 0;
+      const val = hasVal ? evaluate(tf, model, ds.splits.validation, ds.input, classes, o.tokens) : { loss: NaN, accuracy: NaN };
       const log: EpochLog = {
         epoch, loss: lossSum / seen, accuracy: accSum / seen, valLoss: val.loss, valAccuracy: val.accuracy, seconds: (Date.now() - t0) / 1000,
       };
       history.push(log);
       bar.log(`epoch ${epoch}/${o.epochs}  loss ${log.loss.toFixed(4)}  acc ${log.accuracy.toFixed(4)}  val_loss ${log.valLoss.toFixed(4)}  val_acc ${log.valAccuracy.toFixed(4)}  (${log.seconds.toFixed(1)} s)`);
-      const better = !best || val.accuracy > best.acc || (val.accuracy === best.acc && val.loss < best.loss);
+      const better = !hasVal || !best || val.accuracy > best.acc || (val.accuracy === best.acc && val.loss < best.loss);
       if (better) {
         if (best) tf.dispose(best.weights);
         best = { epoch, acc: val.accuracy, loss: val.loss, weights: model.getWeights().map((w) => w.clone()) };
