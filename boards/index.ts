@@ -47,7 +47,8 @@ export function getBoard(id: string, opts: BoardOptions = {}): BoardProfile {
 /** Absolute path of a board's espruino CLI description (`--board <file>`), if it has one. */
 export function espruinoBoardJsonPath(board: BoardProfile): string | undefined {
   if (!board.espruinoBoardJson) return undefined;
-  return path.join(path.dirname(fileURLToPath(import.meta.url)), board.espruinoBoardJson);
+  // resolve, not join: a profile may also point at an absolute path (a user's own board file)
+  return path.resolve(path.dirname(fileURLToPath(import.meta.url)), board.espruinoBoardJson);
 }
 
 /**
@@ -57,8 +58,15 @@ export function espruinoBoardJsonPath(board: BoardProfile): string | undefined {
 export function builtinModules(board: BoardProfile): string[] {
   const file = espruinoBoardJsonPath(board);
   if (!file) return [];
-  const json = JSON.parse(fs.readFileSync(file, 'utf8')) as { info?: { builtin_modules?: string[] } };
-  return json.info?.builtin_modules ?? [];
+  let json: { info?: { builtin_modules?: unknown } };
+  try {
+    json = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new WatchwordError(`board ${board.id}: cannot read its board description ${file}: ${(e as Error).message}`);
+  }
+  const mods = json?.info?.builtin_modules;
+  if (!Array.isArray(mods) || mods.some((m) => typeof m !== 'string')) throw new WatchwordError(`board ${board.id}: ${file} has no info.builtin_modules list`);
+  return mods as string[];
 }
 
 /** RAM in bytes the profile gives JavaScript (variables x bytes, or the heap). */

@@ -296,7 +296,8 @@ describe('packageApp', function () {
     expect(rep.latency.msPerStep).to.equal(6.4);
     expect(rep.labels).to.deep.equal(HOSTILE);
     const jr = JSON.parse(read(built.JERRYSCRIPT, 'report.json').toString());
-    expect(jr.ram).to.include({ kind: 'heap', heapBytes: 65536 });
+    expect(jr.ram).to.include({ kind: 'heap', heapBytes: 65536, selftestExtraBytes: 4 * Math.ceil(MODEL.length / 3) + MODEL.length });
+    expect(read(built.JERRYSCRIPT, 'report.md').toString()).to.match(/\| selftest\.js extra heap \| [\d,]+ bytes \(embedded model; fits the heap\) \|/);
     const md = read(built.PUCKJS, 'report.md').toString();
     expect(md).to.include('| accuracy float / int8 | 95.0% / 94.0% (200 samples) |');
     expect(md).to.include('(2,630 x 13 B, 25% reserve)');
@@ -337,14 +338,19 @@ describe('budgets and atomic dist', function () {
     const root = path.join(tmp, 'atomic2');
     const dir = packageApp(input('BANGLEJS2'), { distRoot: root }).dir;
     const before = new Map(listing(dir).map((f) => [f, read(dir, f)]));
-    // Same board data but a board JSON that does not exist: files are staged, then upload.js fails.
-    const broken = { ...getBoard('BANGLEJS2'), espruinoBoardJson: 'espruino/NO-SUCH-BOARD.json' };
+    // Same board data but a board JSON the espruino CLI chokes on (binary_version must be a
+    // string): the files are staged, then producing upload.js fails.
+    const badJson = path.join(tmp, 'bad-board.json');
+    fs.writeFileSync(badJson, JSON.stringify({ info: { builtin_modules: ['Storage'], binary_version: 5 } }));
+    const broken = { ...getBoard('BANGLEJS2'), espruinoBoardJson: badJson };
     expect(() => packageApp({ ...input('BANGLEJS2', { version: '0.02' }), board: broken, appName: 'Changed name' }, { distRoot: root }))
       .to.throw(WatchwordError, /the espruino CLI failed to produce upload\.js/);
     expect(listing(dir)).to.deep.equal([...before.keys()]);
     for (const [f, b] of before) expect(read(dir, f).equals(b), f).to.equal(true);
     expect(fs.readdirSync(path.join(root, 'BANGLEJS2'))).to.deep.equal(['demo']);
     expect(() => packageApp(input('BANGLEJS2', { tags: ['has,comma'] }), { distRoot: root })).to.throw(WatchwordError, /tag "has,comma"/);
+    const missing = { ...getBoard('BANGLEJS2'), espruinoBoardJson: path.join(tmp, 'none.json') };
+    expect(() => packageApp({ ...input('BANGLEJS2'), board: missing }, { distRoot: root })).to.throw(WatchwordError, /board BANGLEJS2: cannot read its board description .*none\.json/);
   });
 
   it('too many JS variables fails with the estimate and the board figures', () => {
@@ -385,6 +391,10 @@ describe('watchword flash', function () {
     expect(plan.args.slice(1, 5)).to.deep.equal(['-p', '/dev/ttyACM0', '--board', path.join(process.cwd(), 'boards', 'espruino', 'BANGLEJS2.json')]);
     expect(text).to.include(`  demo.ww: ${MODEL.length} bytes in `);
     expect(text).to.include(fs.readFileSync(path.join(root, 'BANGLEJS2', 'demo', 'upload.js'), 'latin1').trimEnd());
+    const st = planFlash({ board: 'BANGLEJS2', port: '/dev/ttyACM0', dist: root, selftest: true });
+    expect(st.uploadJs).to.equal(path.join(root, 'BANGLEJS2', 'demo', 'selftest.js'));
+    expect(st.writes.map((w) => w.name)).to.deep.equal(['demo.ww']);
+    expect(dryRunText(st)).to.include('print("watchword selftest demo "');
   });
 
   it('runs from the CLI (dry run) and refuses boards and folders it cannot flash', () => {

@@ -1,8 +1,9 @@
 /**
  * `watchword flash --board <B> --port <addr>`: installs a built app on a device by sending its
  * `upload.js` (Storage writes of the model and app, then load) through the espruino CLI, with
- * the board's local JSON so nothing is fetched. `--dry-run` connects to nothing and prints what
- * would be sent: the command, the Storage files with their sizes, then the exact code.
+ * the board's local JSON so nothing is fetched; `--selftest` sends `selftest.js` instead, which
+ * writes the model and prints the on-device self-test line. `--dry-run` connects to nothing and
+ * prints what would be sent: the command, the Storage files with their sizes, then the code.
  */
 import type { Command } from 'commander';
 import { spawnSync } from 'node:child_process';
@@ -23,7 +24,7 @@ export interface FlashPlan {
 }
 
 /** Works out what `flash` would send (throws a WatchwordError when there is nothing to send). */
-export function planFlash(opts: { board: string; port: string; dist?: string; app?: string }): FlashPlan {
+export function planFlash(opts: { board: string; port: string; dist?: string; app?: string; selftest?: boolean }): FlashPlan {
   const board = getBoard(opts.board);
   const boardJson = espruinoBoardJsonPath(board);
   const distBoard = path.resolve(opts.dist ?? 'dist', board.id);
@@ -39,7 +40,7 @@ export function planFlash(opts: { board: string; port: string; dist?: string; ap
     app = apps[0];
   }
   const appDir = path.join(distBoard, app);
-  const uploadJs = path.join(appDir, 'upload.js');
+  const uploadJs = path.join(appDir, opts.selftest ? 'selftest.js' : 'upload.js');
   if (!fs.existsSync(uploadJs)) throw new WatchwordError(`${uploadJs} does not exist (build the app for ${board.id} first)`);
   const code = fs.readFileSync(uploadJs, 'latin1');
   return {
@@ -73,8 +74,9 @@ export function register(program: Command): void {
     .requiredOption('--port <addr>', 'serial device, Bluetooth address or tcp://host')
     .option('--app <id>', 'app id under dist/<BOARD>/ (default: the only one)')
     .option('--dist <dir>', 'output root the app was built into', 'dist')
+    .option('--selftest', 'send selftest.js (model + test vectors; prints the self-test line) instead of the app')
     .option('--dry-run', 'connect to nothing; print what would be sent')
-    .action((opts: { board: string; port: string; app?: string; dist: string; dryRun?: boolean }) => {
+    .action((opts: { board: string; port: string; app?: string; dist: string; dryRun?: boolean; selftest?: boolean }) => {
       const plan = planFlash(opts);
       if (opts.dryRun) {
         process.stdout.write(dryRunText(plan));

@@ -88,6 +88,8 @@ export interface HeapBudget {
   heapBytes: number;
   limitBytes: number;
   breakdown: { code: number; typedArrays: number; baseline: number };
+  /** Extra heap selftest.js needs on top of the app: its embedded base64 model and the decoded copy. */
+  selftestExtraBytes: number;
 }
 export interface BudgetReport {
   board: string;
@@ -149,6 +151,7 @@ export function estimateBudget(board: BoardProfile, input: BudgetInput): BudgetR
       heapBytes: heap,
       limitBytes: Math.floor(heap * (1 - reserve)),
       breakdown: { code, typedArrays: arrays, baseline: JERRY_BYTES.baseline },
+      selftestExtraBytes: 4 * Math.ceil(input.modelBytes / 3) + input.modelBytes,
     };
   }
   return { board: board.id, storage, ram, reserve, shape };

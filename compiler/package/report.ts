@@ -73,6 +73,7 @@ export function reportMarkdown(rep: BuildReportJson): string {
     lines.push(`| RAM (estimated) | ${n(ram.estimatedVariables)} JS variables of ${n(ram.limitVariables)} usable (${n(ram.availableVariables)} x ${ram.bytesPerVariable} B, ${Math.round(rep.ram.reserve * 100)}% reserve) |`);
   } else {
     lines.push(`| RAM (estimated) | ${n(ram.estimatedBytes)} heap bytes of ${n(ram.limitBytes)} usable (${n(ram.heapBytes)}-byte heap, ${Math.round(rep.ram.reserve * 100)}% reserve) |`);
+    lines.push(`| selftest.js extra heap | ${n(ram.selftestExtraBytes)} bytes (embedded model; ${ram.estimatedBytes + ram.selftestExtraBytes <= ram.heapBytes ? 'fits' : 'does not fit'} the heap) |`);
   }
   lines.push(`| latency (estimated) | ${rep.latency.msPerStep === null ? 'n/a' : `${rep.latency.msPerStep} ms per step`} |`);
   lines.push(`| accuracy float / int8 | ${pct(rep.accuracy.float)} / ${pct(rep.accuracy.int8)}${rep.accuracy.samples ? ` (${n(rep.accuracy.samples)} samples)` : ''} |`);
