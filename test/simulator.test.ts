@@ -339,3 +339,105 @@ describe('watchword simulate (CLI)', () => {
     expect(out.recognitions).to.have.length(9);
   });
 });
+
+/**
+ * End to end: the gestures example's committed model, quantized and planned for BANGLEJS2 as
+ * the build does, serialized to a real .ww, wrapped with the runtime bundle and the glue into
+ * `<id>.app.js`; the whole test split played as gesture events must give exactly the integer
+ * reference's label and score for every event, on every engine (the Node device runs the
+ * Espruino kernels through the E shim with Espruino-strict typed arrays).
+ */
+describe('simulator: the gestures test set through the built app = the integer reference', function () {
+  this.timeout(300000);
+  const MODEL = 'examples/gestures/model/model.json';
+  let ready = false;
+  let trace: ReturnType<typeof parseJsonTrace>;
+  let refs: { label: string; score: number; index: number }[] = [];
+  let dir = '';
+  let runtimeJs = '';
+  let ww: Uint8Array;
+  let test: { frames: number[][]; label: number }[] = [];
+  let irInput: { scale: number; sampleRateHz?: number; maxSteps?: number };
+
+  before(async function () {
+    if (!fs.existsSync(MODEL)) { console.log(`      (skipped: ${MODEL} not committed yet)`); this.skip(); }
+    const { loadModel } = await import('../compiler/import/index');
+    const { calibrate } = await import('../compiler/compress/calibrate');
+    const { quantize } = await import('../compiler/compress/quantize');
+    const { plan } = await import('../compiler/plan/plan');
+    const { wwBytes, int8Net, runInt8 } = await import('../compiler/reference/int8');
+    const { generateGestureDataset, GESTURE_DEFAULTS } = await import('../examples/gestures/generate');
+    const ir = await loadModel(MODEL);
+    irInput = ir.input;
+    const ds = generateGestureDataset({ seed: GESTURE_DEFAULTS.seed, train: 10, validation: 1, test: GESTURE_DEFAULTS.test });
+    const board = getBoard('BANGLEJS2');
+    const p = plan(quantize(ir, calibrate(ir, ds.splits.train.map((e) => e.frames), { quiet: true })), { features: board.features });
+    ww = wwBytes(p);
+    const net = int8Net(p);
+    test = ds.splits.test;
+    refs = test.map((e) => runInt8(net, e.frames));
+    runtimeJs = (await buildRuntime({ entry: path.join(RUNTIME_DIR, 'index.ts') })).code;
+    dir = tmp('e2e');
+    fs.writeFileSync(path.join(dir, 'gestures.app.js'), assembleGesturesApp({ runtimeJs, settings: { ...defaultGesturesSettings('gestures', ir.input), threshold: 0, ignore: [] } }));
+    fs.writeFileSync(path.join(dir, 'gestures.ww'), ww);
+    fs.writeFileSync(path.join(dir, 'gestures.img'), espruinoImage(drawIcon(48)));
+    trace = parseJsonTrace(JSON.stringify({ sequences: test.map((e) => e.frames), targets: test.map((e) => ds.labels[e.label]) }), 'test split');
+    ready = true;
+  });
+
+  for (const engine of ['node', 'quickjs', 'duktape'] as const) {
+    it(`every one of the test split's events on ${engine}`, async function () {
+      if (!ready) this.skip();
+      if (!engineAvailable(engine)) { console.log(`      (skipped: ${engine} not installed)`); this.skip(); }
+      const r = await simulateOnEngine(engine, { board: getBoard('BANGLEJS2'), app: dir, trace });
+      expect(r.errors).to.deep.equal([]);
+      expect(r.recognitions).to.have.length(refs.length);
+      const got = r.recognitions.map((x) => `${x.label} ${x.score}`);
+      const want = refs.map((x) => `${x.label} ${x.score}`);
+      expect(got).to.deep.equal(want);
+      expect(r.recognitions.map((x) => x.t)).to.deep.equal(trace.items.map((i) => i.t));
+    });
+  }
+
+  it('streams accelerometer samples (accel mode) to the same decisions', async function () {
+    if (!ready) this.skip();
+    // Events of the most common length L, replayed as 12.5 Hz accel samples in g; deciding at exactly L samples
+    // (minSteps = maxSteps = L) must give the reference's result for each, and reset the state between them.
+    const lengths = new Map<number, number>();
+    for (const e of test) lengths.set(e.frames.length, (lengths.get(e.frames.length) ?? 0) + 1);
+    const L = [...lengths.entries()].sort((a, b) => b[1] - a[1])[0][0];
+    const picked = test.map((e, i) => ({ e, i })).filter((x) => x.e.frames.length === L).slice(0, 40);
+    const adir = tmp('accel');
+    const settings = { ...defaultGesturesSettings('gestures', irInput), mode: 'accel' as const, threshold: 0, ignore: [], minSteps: L, maxSteps: L };
+    fs.writeFileSync(path.join(adir, 'gestures.app.js'), assembleGesturesApp({ runtimeJs, settings }));
+    fs.writeFileSync(path.join(adir, 'gestures.ww'), ww);
+    const samples: { t: number; x: number; y: number; z: number }[] = [];
+    picked.forEach((p, k) => p.e.frames.forEach((f, j) => samples.push({ t: k * 10 + j * 0.08, x: f[0] / 64, y: f[1] / 64, z: f[2] / 64 })));
+    const atrace = parseJsonTrace(JSON.stringify({ kind: 'accel', samples }), 'accel');
+    const r = await simulateOnEngine('node', { board: getBoard('BANGLEJS2'), app: adir, trace: atrace });
+    expect(r.errors).to.deep.equal([]);
+    expect(r.device!.bangle.log.pollInterval).to.deep.equal([80]);
+    expect(r.recognitions.map((x) => `${x.label} ${x.score}`)).to.deep.equal(picked.map((p) => `${refs[p.i].label} ${refs[p.i].score}`));
+  });
+
+  it('the BANGLEJS2 build in dist/ (when built) agrees with the integer reference of its own .ww', async function () {
+    const built = path.join('dist', 'BANGLEJS2', 'gestures');
+    if (!ready || !fs.existsSync(path.join(built, 'gestures.ww'))) { console.log('      (skipped: no dist/BANGLEJS2/gestures yet: npm run build:board)'); this.skip(); }
+    const { readWW } = await import('../runtime/model');
+    const { load } = await import('../runtime/net');
+    const { refKernels } = await import('../runtime/kernels/ref/index');
+    const { runInt8 } = await import('../compiler/reference/int8');
+    const bytes = fs.readFileSync(path.join(built, 'gestures.ww'));
+    const net = load(readWW(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length) as ArrayBuffer), refKernels);
+    const r = await simulateOnEngine('node', { board: getBoard('BANGLEJS2'), app: built, trace });
+    expect(r.errors).to.deep.equal([]);
+    // The build's own settings (threshold, ignored labels) decide which results become commands.
+    const cfg = (r.device!.context as unknown as { WATCHWORD_APP: { threshold: number; ignore: string[] } }).WATCHWORD_APP;
+    const want: string[] = [];
+    test.forEach((e, i) => {
+      const x = runInt8(net, e.frames);
+      if (x.score >= cfg.threshold && !cfg.ignore.includes(x.label)) want.push(`${trace.items[i].t} ${x.label} ${x.score}`);
+    });
+    expect(r.recognitions.map((x) => `${x.t} ${x.label} ${x.score}`)).to.deep.equal(want);
+  });
+});
