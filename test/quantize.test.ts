@@ -24,7 +24,7 @@ function track(ir: ReturnType<typeof randomModel>, p: Plan, seqs: number[][][]) 
     const st = net.state();
     let o: ArrayLike<number> = [];
     for (const fr of s) o = net.step(st, fr);
-    let q = Float64Array.from(o, (v) => v * outScale);
+    let q: Float64Array = Float64Array.from(o, (v) => v * outScale);
     if (last.kind === 'dense' && last.activation === 'softmax') q = softmaxInPlace(q);
     for (let k = 0; k < f.length; k++) maxErr = Math.max(maxErr, Math.abs(f[k] - q[k]));
     const c = net.classify(s);

@@ -6,7 +6,8 @@
  * loops in kernels/ref/ops.ts: convolve sums integer products in doubles and every partial
  * sum is proven below 2^53; mapInPlace indexes the table with the same index.
  * `E.convolve` with an empty second array crashes Espruino, so a row of length 0 is never
- * passed (its dot product is 0).
+ * passed; a fully pruned (all-zero) row gets no view at all and its dot product is 0
+ * without a call, which also makes pruned models faster.
  */
 import { floorShift, pow2, rq } from '../../fixedpoint';
 import type { Layer } from '../../layer';
@@ -14,7 +15,11 @@ import type { Ops } from '../ref/ops';
 
 function rowViews(M: Int8Array | null, rows: number, cols: number): (Int8Array | null)[] {
   var out: (Int8Array | null)[] = [];
-  for (var r = 0; r < rows; r++) out.push(M && cols > 0 ? new Int8Array(M.buffer, M.byteOffset + r * cols, cols) : null);
+  for (var r = 0; r < rows; r++) {
+    var zero = true;
+    if (M) for (var j = 0; j < cols && zero; j++) if (M[r * cols + j] !== 0) zero = false;
+    out.push(M && cols > 0 && !zero ? new Int8Array(M.buffer, M.byteOffset + r * cols, cols) : null);
+  }
   return out;
 }
 
