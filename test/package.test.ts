@@ -368,7 +368,8 @@ describe('budgets and atomic dist', function () {
 
   it('rejects bad input with a clear error', () => {
     const d = { distRoot: path.join(tmp, 'bad') };
-    expect(() => packageApp(input('BANGLEJS2', { appJs: 'let x = 1;' }), d)).to.throw(WatchwordError, /app code for demo is not valid ES5/);
+    expect(() => packageApp(input('BANGLEJS2', { appJs: 'let x = 1;' }), d)).to.throw(WatchwordError, /demo\.app\.js is not in the device ES5 subset:\ndemo\.app\.js:1:5: not ES5/);
+    expect(() => packageApp(input('JERRYSCRIPT', { selftestJs: 'print(Math.round(-2.5));' }), d)).to.throw(WatchwordError, /selftest\.js:1:7: Math\.round is forbidden/);
     expect(() => packageApp(input('BANGLEJS2', { appJs: 'var s = "é";' }), d)).to.throw(WatchwordError, /non-ASCII or control character U\+00e9 at offset 9/);
     expect(() => packageApp(input('BANGLEJS2', { appId: 'My App' }), d)).to.throw(WatchwordError, /app id "My App" is invalid/);
     expect(() => packageApp(input('BANGLEJS2', { version: '1' }), d)).to.throw(WatchwordError, /version "1" is invalid/);

@@ -13,7 +13,7 @@
  */
 import path from 'node:path';
 import fs from 'node:fs';
-import * as acorn from 'acorn';
+import { assertEs5 } from '../emit/es5check';
 import { WatchwordError } from '../errors';
 import { builtinModules, espruinoBoardJsonPath } from '../../boards/index';
 import type { BoardProfile } from '../../boards/types';
@@ -40,18 +40,18 @@ export interface PackageOptions {
 
 const enc = (s: string) => new Uint8Array(Buffer.from(s, 'utf8'));
 
-/** Generated code must be ES5 and ASCII (the espruino CLI moves code as Latin-1). */
-function checkCode(code: string, what: string): void {
+/**
+ * Generated code must be ASCII (the espruino CLI moves code as Latin-1) and pass the project's
+ * device ES5 gate (emit/es5check.ts: syntax, Math.round, ES2015 APIs, float literals...), since
+ * Espruino parses lazily and would only fail on the path that runs.
+ */
+function checkCode(code: string, what: string, file: string): void {
   const bad = /[^\x09\x0a\x0d\x20-\x7e]/.exec(code);
   if (bad) {
     const cp = bad[0].charCodeAt(0).toString(16).padStart(4, '0');
     throw new WatchwordError(`${what} contains the non-ASCII or control character U+${cp} at offset ${bad.index}; generated code must embed text through escape.ts jsString`);
   }
-  try {
-    acorn.parse(code, { ecmaVersion: 5, sourceType: 'script' });
-  } catch (e) {
-    throw new WatchwordError(`${what} is not valid ES5: ${(e as Error).message}`);
-  }
+  assertEs5(code, file);
 }
 
 function generatedBanner(input: PackageInput, what: string): string {
@@ -105,8 +105,8 @@ export function packageApp(input: PackageInput, opts: PackageOptions = {}): Pack
   checkAppIdentity(input);
   if (!Array.isArray(input.labels) || input.labels.some((l) => typeof l !== 'string')) throw new WatchwordError('labels must be an array of strings');
   if (!(input.modelBytes instanceof Uint8Array) || input.modelBytes.length === 0) throw new WatchwordError(`model for app ${input.appId} is empty`);
-  checkCode(input.appJs, `app code for ${input.appId}`);
-  checkCode(input.selftestJs, `self-test code for ${input.appId}`);
+  checkCode(input.appJs, `app code for ${input.appId}`, board.engine === 'jerryscript' ? 'main.js' : `${input.appId}.app.js`);
+  checkCode(input.selftestJs, `self-test code for ${input.appId}`, 'selftest.js');
   if (board.engine === 'espruino') {
     changeLogEntries(input); // fail early on a bad ChangeLog
     const builtins = builtinModules(board);
