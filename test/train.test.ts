@@ -102,6 +102,35 @@ describe('training run (tiny)', function () {
     expect(correct / a.dataset.splits.test.length).to.be.closeTo(a.test.accuracy, 1.5 / a.dataset.splits.test.length);
   });
 
+  it('builds every supported variant (stacked LSTM with hard_sigmoid, Embedding + SimpleRNN + hidden Dense) that imports and agrees', async () => {
+    // a token task: class 1 iff token 3 occurs in the sequence
+    const rng = seedrandom('tokens');
+    const rows = (n: number) => Array.from({ length: n }, (_, i) => {
+      const len = 3 + Math.floor(rng() * 5);
+      const frames = Array.from({ length: len }, () => [Math.floor(rng() * 3)]);
+      if (i % 2) frames[Math.floor(rng() * len)] = [3];
+      return { label: i % 2, frames };
+    });
+    const tokFile = path.join(tmp, 'tokens.json');
+    fs.writeFileSync(tokFile, JSON.stringify({
+      name: 'tokens', labels: ['no3', 'has3'], input: { features: 1, deviceType: 'token', scale: 1, unit: 'token' },
+      splits: { train: rows(120), validation: rows(20), test: rows(40) },
+    }));
+    const variants = [
+      { dataset: { generator: 'gestures', options: { seed: 2, train: 6, validation: 2, test: 4 } }, model: { type: 'lstm', units: 6, layers: 2, recurrentActivation: 'hard_sigmoid' } },
+      { dataset: tokFile, model: { type: 'simple_rnn', units: 8, embedding: { vocab: 4, dim: 3 }, dense: [{ units: 5, activation: 'relu' }] } },
+    ];
+    for (const [i, v] of variants.entries()) {
+      const out = path.join(tmp, `variant${i}`);
+      const r = await runTraining(parseTrainConfig({ ...v, epochs: 2, batchSize: 16, learningRate: 0.02, seed: 1, out }, `variant ${i}`, tmp), { quiet: true });
+      const ir = await loadModel(path.join(out, 'model.json'));
+      expect(ir.layers.map((l) => l.kind)).to.deep.equal(i === 0 ? ['lstm', 'lstm', 'dense'] : ['embedding', 'simple_rnn', 'dense', 'dense']);
+      if (i === 0) expect(ir.layers[0]).to.include({ recurrentActivation: 'hard_sigmoid' });
+      const correct = r.dataset.splits.test.filter((e) => argmax(runFloat(ir, e.frames)) === e.label).length;
+      expect(correct / r.dataset.splits.test.length, `variant ${i}`).to.be.closeTo(r.test.accuracy, 1.5 / r.dataset.splits.test.length);
+    }
+  });
+
   it('reads the committed gesture config', () => {
     const c = loadTrainConfig('examples/gestures/train.json');
     expect(c.dataset).to.deep.include({ generator: 'gestures' });

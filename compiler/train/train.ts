@@ -35,6 +35,10 @@ export async function runTraining(cfg: TrainConfig, opts: { quiet?: boolean; whe
   if (ds.splits.train.length === 0) throw new WatchwordError(`${where}: the data set's train split is empty`);
 
   const tf = await initTf();
+  // The WASM backend has no UnsortedSegmentSum kernel, which the gradient of an Embedding
+  // lookup (Gather) needs: token models train on TF.js's CPU backend instead (slower, exact).
+  const backend = tf.getBackend();
+  if (tokens) await tf.setBackend('cpu');
   const model = buildModel(tf, cfg.model, ds.input.features, ds.labels.length, cfg.seed);
   try {
     const { history, bestEpoch } = await fit(tf, model, ds, {
@@ -45,6 +49,7 @@ export async function runTraining(cfg: TrainConfig, opts: { quiet?: boolean; whe
     return { dataset: ds, history, bestEpoch, test, outDir: cfg.out, seconds: (Date.now() - t0) / 1000 };
   } finally {
     model.dispose();
+    if (tf.getBackend() !== backend) await tf.setBackend(backend);
   }
 }
 
