@@ -441,3 +441,50 @@ describe('simulator: the gestures test set through the built app = the integer r
     expect(r.recognitions.map((x) => `${x.t} ${x.label} ${x.score}`)).to.deep.equal(want);
   });
 });
+
+describe('simulator: JerryScript host', function () {
+  this.timeout(120000);
+  it('runs main.js with print and WW_MODEL from model.h, and rejects a model.h that differs from the .ww', async function () {
+    const MODEL = 'examples/gestures/model/model.json';
+    if (!fs.existsSync(MODEL)) this.skip();
+    const { runJerryMain } = await import('../simulator/jerryscript-host');
+    const { modelHeader } = await import('../compiler/package/jerryscript');
+    const { loadModel } = await import('../compiler/import/index');
+    const { calibrate } = await import('../compiler/compress/calibrate');
+    const { quantize } = await import('../compiler/compress/quantize');
+    const { plan } = await import('../compiler/plan/plan');
+    const { wwBytes, int8Net, runInt8 } = await import('../compiler/reference/int8');
+    const { generateGestureDataset } = await import('../examples/gestures/generate');
+    const ir = await loadModel(MODEL);
+    const ds = generateGestureDataset({ seed: 7, train: 5, validation: 1, test: 3 });
+    const p = plan(quantize(ir, calibrate(ir, ds.splits.train.map((e) => e.frames), { quiet: true })), { features: getBoard('JERRYSCRIPT').features });
+    const ww = wwBytes(p);
+    const net = int8Net(p);
+    const dir = tmp('jerry');
+    const runtimeJs = (await buildRuntime({ entry: path.join(RUNTIME_DIR, 'index.ts') })).code;
+    const seqs = ds.splits.test.map((e) => e.frames);
+    fs.writeFileSync(path.join(dir, 'main.js'), `${runtimeJs}
+var net = watchword.load(WW_MODEL);
+var env = [typeof E, typeof require, typeof atob, typeof console].join(",");
+print("env " + env + " kernels " + net.kernels);
+var seqs = ${JSON.stringify(seqs)};
+for (var i = 0; i < seqs.length; i++) { var r = net.classify(seqs[i]); print(r.label + " " + r.score); }
+`);
+    fs.writeFileSync(path.join(dir, 'model.h'), modelHeader('gestures', ww, MODEL));
+    fs.writeFileSync(path.join(dir, 'gestures.ww'), ww);
+    const want = seqs.map((s) => { const r = runInt8(net, s); return `${r.label} ${r.score}`; });
+    for (const engine of ['quickjs', 'node', 'duktape'] as const) {
+      if (!engineAvailable(engine)) continue;
+      const r = await runJerryMain(dir, { engine });
+      expect(r.lines, engine).to.deep.equal(['env undefined,undefined,undefined,undefined kernels ref', ...want]);
+      expect(r.modelBytes).to.equal(ww.length);
+    }
+    const stale = new Uint8Array(ww);
+    stale[20] ^= 1;
+    fs.writeFileSync(path.join(dir, 'gestures.ww'), stale);
+    let err: unknown;
+    try { await runJerryMain(dir); } catch (e) { err = e; }
+    expect(err).to.be.instanceOf(WatchwordError);
+    expect((err as Error).message).to.match(/model\.h: its \d+ bytes differ from gestures\.ww/);
+  });
+});

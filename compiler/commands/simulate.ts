@@ -15,6 +15,7 @@ import { readTrace } from '../../simulator/trace';
 import { defaultAppDir } from '../../simulator/app-files';
 import { simulateOnEngine, SIM_ENGINES, type SimEngine } from '../../simulator/engine-run';
 import type { Recognition } from '../../simulator/run';
+import { runJerryMain, runJerrySelftest } from '../../simulator/jerryscript-host';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const DEMO_TRACE = path.join(ROOT, 'examples/gestures/demo-trace.json');
@@ -46,6 +47,18 @@ export function register(program: Command): void {
       if (!Number.isInteger(scale) || scale < 1 || scale > 8) throw new WatchwordError(`--scale ${JSON.stringify(opts.scale)}: expected an integer 1..8`);
       const board = getBoard(opts.board);
       const appDir = opts.app ?? defaultAppDir(path.join(ROOT, 'dist'), board.id);
+      if (board.engine === 'jerryscript') {
+        // A JerryScript firmware runs main.js with print and the model; it has no sensors to feed.
+        if (opts.input) throw new WatchwordError(`--input: board ${board.id} has no sensor events to feed; the JerryScript host runs main.js (and selftest.js) as the firmware would`);
+        const engine = opts.engine as 'node' | 'quickjs' | 'duktape';
+        const main = await runJerryMain(appDir, { engine });
+        process.stdout.write(`main.js on ${engine} (JerryScript host, WW_MODEL ${main.modelBytes} bytes):\n${main.lines.map((l) => `  ${l}\n`).join('')}`);
+        if (fs.existsSync(path.join(appDir, 'selftest.js'))) {
+          const st = await runJerrySelftest(appDir, { engine });
+          process.stdout.write(`selftest.js:\n${st.lines.map((l) => `  ${l}\n`).join('')}`);
+        }
+        return;
+      }
       const input = opts.input ?? DEMO_TRACE;
       if (!fs.existsSync(input)) throw new WatchwordError(`${input}: no such trace file`);
       const trace = readTrace(input);
