@@ -60,6 +60,16 @@ describe('gesture generator', () => {
     }
   });
 
+  it('`watchword data gestures --split test` writes the predict input format', () => {
+    const out = path.join(tmp, 'split.json');
+    const r = spawnSync('node', ['bin/watchword.js', 'data', 'gestures', '--seed', '3', '--train', '1', '--validation', '1', '--test', '2', '--split', 'test', '--out', out], { encoding: 'utf8' });
+    expect(r.status, r.stderr).to.equal(0);
+    const f = JSON.parse(fs.readFileSync(out, 'utf8'));
+    expect(f.sequences).to.have.length(2 * GESTURE_LABELS.length);
+    expect(f.targets).to.deep.equal(generateGestureDataset({ seed: 3, train: 1, validation: 1, test: 2 }).splits.test.map((e) => GESTURE_LABELS[e.label]));
+    expect(f.sequences[0][0]).to.have.length(3);
+  });
+
   it('ends every event at rest, reading about 1 g of gravity (the quiet tail)', () => {
     const rng = seedrandom('gravity');
     for (const label of GESTURE_LABELS) {
