@@ -27,6 +27,7 @@ import { writeWW } from '../compiler/emit/wwfile';
 import { buildRuntime, RUNTIME_DIR } from '../compiler/emit/build-runtime';
 import { assembleGesturesApp, defaultGesturesSettings } from '../examples/gestures/app/assemble';
 import { WatchwordError } from '../compiler/errors';
+import { runJerryMain } from '../simulator/jerryscript-host';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type GraphicsCalls = Record<string, (...a: unknown[]) => any>;
@@ -447,7 +448,6 @@ describe('simulator: JerryScript host', function () {
   it('runs main.js with print and WW_MODEL from model.h, and rejects a model.h that differs from the .ww', async function () {
     const MODEL = 'examples/gestures/model/model.json';
     if (!fs.existsSync(MODEL)) this.skip();
-    const { runJerryMain } = await import('../simulator/jerryscript-host');
     const { modelHeader } = await import('../compiler/package/jerryscript');
     const { loadModel } = await import('../compiler/import/index');
     const { calibrate } = await import('../compiler/compress/calibrate');
