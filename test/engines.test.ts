@@ -11,6 +11,12 @@ import { readWW } from '../runtime/model';
 import { crc32 } from '../runtime/crc32';
 import { es5Check } from '../compiler/emit/es5check';
 import { assembleScript } from '../simulator/engines/index';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import { loadModel } from '../compiler/import/index';
+import { planModel } from '../compiler/plan/planModel';
+import { int8Net } from '../compiler/reference/int8';
 
 const TINY = `
 var a = new Int8Array([-128, -7, 0, 7, 127]);
@@ -133,5 +139,48 @@ if (ww) {
     try { await runScript(engine, 'for (;;) {}', { timeoutMs: 300 }); } catch (e) { err = e as Error; }
     expect(err?.message).to.match(new RegExp(`^${engine}: .*time`, 'i'));
     expect(Date.now() - t0).to.be.below(10_000);
+  });
+
+  describe('watchword predict --mode int8 --engine', () => {
+    const model = 'examples/gestures/model';
+    let dir: string;
+    let input: string;
+    let seqs: number[][][];
+    before(() => {
+      dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ww-predict-'));
+      input = path.join(dir, 'in.json');
+      let x = 7;
+      const next = () => { x = (x * 1103515245 + 12345) % 2147483648; return ((x >> 8) % 256) - 128; };
+      seqs = Array.from({ length: 12 }, (_, s) => Array.from({ length: 4 + s * 3 }, () => [next(), next(), next()]));
+      fs.writeFileSync(input, JSON.stringify({ sequences: seqs }));
+    });
+    after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+    it('prints the integer reference\'s outputs, index, label and score from the engine', async function () {
+      const engine = engineAvailable('duktape') ? 'duktape' : 'quickjs';
+      const r = spawnSync('node', ['bin/watchword.js', 'predict', model, '--input', input, '--mode', 'int8', '--engine', engine],
+        { encoding: 'utf8', env: { ...process.env, WATCHWORD_QUIET: '1' } });
+      expect(r.status, r.stderr).to.equal(0);
+      const got = JSON.parse(r.stdout) as { engine: string; predictions: { output: number[]; index: number; label: string; score: number }[] };
+      expect(got.engine).to.equal(engine);
+      // The same plan in-process: predict calibrates on the input sequences when --data is absent.
+      const ir = await loadModel(model);
+      const net = int8Net(planModel(ir, seqs, { quiet: true }));
+      const want = seqs.map((s) => {
+        const st = net.state();
+        let out: ArrayLike<number> = [];
+        for (const f of s) out = net.step(st, f);
+        const c = net.classify(s);
+        return { output: Array.from(out), index: c.index, label: c.label, score: c.score };
+      });
+      expect(got.predictions).to.deep.equal(want);
+    });
+
+    it('rejects an unknown engine (exit 2, one line naming it)', () => {
+      const r = spawnSync('node', ['bin/watchword.js', 'predict', model, '--input', input, '--mode', 'int8', '--engine', 'spidermonkey'], { encoding: 'utf8' });
+      expect(r.status).to.equal(2);
+      expect(r.stderr.trim().split('\n')).to.have.length(1);
+      expect(r.stderr).to.match(/--engine spidermonkey: not one of node, quickjs, duktape/);
+    });
   });
 });
