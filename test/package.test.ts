@@ -358,6 +358,13 @@ describe('budgets and atomic dist', function () {
       .to.throw(WatchwordError, /estimated [\d,]+ JS variables \(code \d+, typed arrays [\d,]+, model 1\) exceed the 1,972 available to an app \(2,630 variables x 13 B, 25% kept in reserve\)/);
   });
 
+  it('an app too big to install through one Storage.write fails on a small board', () => {
+    const big = 'var s=' + jsString('x'.repeat(12000)) + ';print(s.length);';
+    expect(() => packageApp(input('PUCKJS', { appJs: big }), { distRoot: path.join(tmp, 'upload') }))
+      .to.throw(WatchwordError, /installing the app needs about [\d,]+ JS variables \(upload\.js sends the code as one Storage\.write string/);
+    expect(packageApp(input('BANGLEJS2', { appJs: big }), { distRoot: path.join(tmp, 'upload') }).budget.ram).to.include({ kind: 'jsvars' });
+  });
+
   it('too much JerryScript heap fails; a larger heap parameter fits', () => {
     const ram = { typedArrayBytes: 60000, typedArrays: 4 };
     expect(() => packageApp(input('JERRYSCRIPT', { ram }), { distRoot: path.join(tmp, 'heap') }))

@@ -11,7 +11,8 @@
  * string byte; typed arrays cost one variable per `bytesPerVariable` bytes plus headers. A
  * reserve (default 25%) is kept for the firmware, launcher, widgets and temporaries during a
  * step. On JerryScript the byte code is charged at one heap byte per source byte (compiled code
- * of minified source is of that order) plus object and typed-array sizes.
+ * of minified source is of that order) plus object and typed-array sizes. On Espruino the
+ * install itself is checked too: upload.js sends the app as a single string.
  */
 import * as acorn from 'acorn';
 import { WatchwordError } from '../errors';
@@ -81,6 +82,12 @@ export interface VarsBudget {
   limitVariables: number;
   bytesPerVariable: number;
   breakdown: { code: number; typedArrays: number; model: number };
+  /**
+   * Peak variables while upload.js installs the app: the espruino CLI sends the app as ONE
+   * `Storage.write(name, "<code>")` statement, which Espruino holds twice (the REPL's input line
+   * and the lexed string literal) at about bytesPerVariable-4 characters per variable.
+   */
+  uploadVariables: number;
 }
 export interface HeapBudget {
   kind: 'heap';
@@ -139,6 +146,7 @@ export function estimateBudget(board: BoardProfile, input: BudgetInput): BudgetR
       limitVariables: Math.floor(available * (1 - reserve)),
       bytesPerVariable: bpv,
       breakdown: { code, typedArrays: arrays, model },
+      uploadVariables: 2 * Math.ceil((input.appJs.length * 1.05) / (bpv - 4)), // +5% for JSON escapes
     };
   } else {
     const code = input.appJs.length + shape.functions * JERRY_BYTES.fn + shape.declarations * JERRY_BYTES.decl +
@@ -167,6 +175,10 @@ export function checkBudget(board: BoardProfile, b: BudgetReport): void {
   if (b.ram.kind === 'jsvars' && b.ram.estimatedVariables > b.ram.limitVariables) {
     const r = b.ram;
     problems.push(`estimated ${fmt(r.estimatedVariables)} JS variables (code ${fmt(r.breakdown.code)}, typed arrays ${fmt(r.breakdown.typedArrays)}, model ${fmt(r.breakdown.model)}) exceed the ${fmt(r.limitVariables)} available to an app (${fmt(r.availableVariables)} variables x ${r.bytesPerVariable} B, ${Math.round(b.reserve * 100)}% kept in reserve)`);
+  }
+  if (b.ram.kind === 'jsvars' && b.ram.uploadVariables > b.ram.limitVariables) {
+    const r = b.ram;
+    problems.push(`installing the app needs about ${fmt(r.uploadVariables)} JS variables (upload.js sends the code as one Storage.write string, held twice while it is parsed) but ${fmt(r.limitVariables)} are available (${fmt(r.availableVariables)} variables, ${Math.round(b.reserve * 100)}% kept in reserve)`);
   }
   if (b.ram.kind === 'heap' && b.ram.estimatedBytes > b.ram.limitBytes) {
     const r = b.ram;

@@ -71,6 +71,7 @@ export function reportMarkdown(rep: BuildReportJson): string {
   const ram = rep.ram;
   if (ram.kind === 'jsvars') {
     lines.push(`| RAM (estimated) | ${n(ram.estimatedVariables)} JS variables of ${n(ram.limitVariables)} usable (${n(ram.availableVariables)} x ${ram.bytesPerVariable} B, ${Math.round(rep.ram.reserve * 100)}% reserve) |`);
+    lines.push(`| RAM while installing (estimated) | ${n(ram.uploadVariables)} JS variables |`);
   } else {
     lines.push(`| RAM (estimated) | ${n(ram.estimatedBytes)} heap bytes of ${n(ram.limitBytes)} usable (${n(ram.heapBytes)}-byte heap, ${Math.round(rep.ram.reserve * 100)}% reserve) |`);
     lines.push(`| selftest.js extra heap | ${n(ram.selftestExtraBytes)} bytes (embedded model; ${ram.estimatedBytes + ram.selftestExtraBytes <= ram.heapBytes ? 'fits' : 'does not fit'} the heap) |`);
