@@ -111,3 +111,41 @@ describe('gesture example: int8 vs float on the held-out test set', function () 
     expect(a.agreement).to.be.at.least(0.98);
   });
 });
+
+describe('CLI: predict --mode int8 and report', function () {
+  this.timeout(120000);
+  it('predict --mode int8 prints the integer reference outputs; report --json the per-layer plan', async function () {
+    const fs = await import('node:fs');
+    const os = await import('node:os');
+    const path = await import('node:path');
+    const { execFileSync } = await import('node:child_process');
+    const { loadModel } = await import('../compiler/import/index');
+    const { planModel } = await import('../compiler/plan/planModel');
+    const model = 'examples/gestures/model/model.json';
+    if (!fs.existsSync(model)) this.skip();
+    const ir = await loadModel(model);
+    const seqs = randomSequences(ir, 'cli', 6, 5, 30);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ww-int8-'));
+    const input = path.join(dir, 'in.json');
+    fs.writeFileSync(input, JSON.stringify({ sequences: seqs, targets: seqs.map(() => 0) }));
+    const env = { ...process.env, WATCHWORD_QUIET: '1' };
+    const out = JSON.parse(execFileSync('node', ['bin/watchword.js', 'predict', model, '-i', input, '--mode', 'int8'], { env, encoding: 'utf8' }));
+    // Same calibration data (the input sequences) in-process gives the same integers.
+    const net = int8Net(planModel(ir, seqs, { quiet: true }));
+    out.predictions.forEach((p: { output: number[]; index: number; label: string; score: number }, i: number) => {
+      const st = net.state();
+      let o: ArrayLike<number> = [];
+      for (const f of seqs[i]) o = net.step(st, f);
+      expect(p.output).to.deep.equal(Array.from(o));
+      const c = net.classify(seqs[i]);
+      expect([p.index, p.label, p.score]).to.deep.equal([c.index, c.label, c.score]);
+    });
+    expect(out.total).to.equal(6);
+    const rep = JSON.parse(execFileSync('node', ['bin/watchword.js', 'report', model, '--data', input, '--json'], { env, encoding: 'utf8' }));
+    expect(rep.layers.map((l: { kind: string }) => l.kind)).to.deep.equal(['gru', 'dense']);
+    expect(rep.layers[0].multiplier[1]).to.be.at.most(32767);
+    expect(rep.layers[0].product).to.be.below(2 ** 53);
+    expect(rep.lut.errTanh).to.be.at.most(rep.lut.tolerance);
+    expect(rep.accuracy.total).to.equal(6);
+  });
+});

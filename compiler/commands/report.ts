@@ -4,10 +4,13 @@
  * and shift, accumulator exponents, the proven worst-case ranges and the bytes in the `.ww`;
  * the tanh table chosen and its measured error; the file size against float32 weights; and,
  * with a data set, the accuracy of the float reference against the integer reference on its
- * test split (calibrated on its training split). Without a data set, calibration uses random
+ * test split (calibrated on its training split); `--data` may also be a `watchword predict`
+ * sequence file (calibrate on it; evaluate on it when it has targets). Without a data set, calibration uses random
  * sequences over the device's full input range (not possible for 'float' inputs).
  */
+import fs from 'node:fs';
 import type { Command } from 'commander';
+import { readSequenceFile, targetIndex } from '../data/sequences';
 import { WatchwordError } from '../errors';
 import { loadModel } from '../import/index';
 import type { ModelIR } from '../ir/types';
@@ -71,7 +74,14 @@ export async function buildReport(file: string, o: ReportOptions): Promise<Repor
   let calib: number[][][];
   let test: { label: number; frames: number[][] }[] | undefined;
   let calibration: string;
-  if (o.data) {
+  if (o.data && isSequenceFile(o.data)) {
+    // A `watchword predict` input file: calibrate on its sequences, and evaluate on them too
+    // when it has targets.
+    const sf = readSequenceFile(o.data, ir.input.features);
+    calib = sf.sequences;
+    if (sf.targets) test = sf.sequences.map((frames, i) => ({ label: targetIndex(sf.targets![i], ir.labels), frames }));
+    calibration = `${o.method ?? 'max'} over the ${calib.length} sequences of ${o.data}`;
+  } else if (o.data) {
     const ds = await loadDatasetSource(generatorNames().includes(o.data) ? { generator: o.data } : { file: o.data }, '--data');
     if (ds.labels.length !== ir.labels.length) throw new WatchwordError(`--data ${o.data}: ${ds.labels.length} labels, the model has ${ir.labels.length} outputs`);
     calib = ds.splits.train.map((e) => e.frames);
@@ -116,6 +126,16 @@ export async function buildReport(file: string, o: ReportOptions): Promise<Repor
   return rep;
 }
 
+function isSequenceFile(file: string): boolean {
+  if (!fs.existsSync(file)) return false;
+  try {
+    const j = JSON.parse(fs.readFileSync(file, 'utf8'));
+    return !!j && typeof j === 'object' && Array.isArray(j.sequences);
+  } catch {
+    return false;
+  }
+}
+
 function randomDeviceSequences(ir: ModelIR, n: number): number[][][] {
   let s = 12345;
   const rnd = () => { s = (s * 1103515245 + 12345) % 2147483648; return s / 2147483648; };
@@ -154,7 +174,7 @@ export function register(program: Command): void {
     .command('report')
     .description('print the integer build of a model per layer (scales, multipliers, proven ranges, bytes) and float vs int8 accuracy')
     .argument('<model>', 'TF.js model.json (or its folder) or .onnx file')
-    .option('--data <src>', `data set file or example generator (${generatorNames().join(', ')}): calibrate on train, evaluate on test`)
+    .option('--data <src>', `data set file or example generator (${generatorNames().join(', ')}): calibrate on train, evaluate on test; or a predict sequence file`)
     .option('--hidden-bits <n>', 'hidden state bits, 8 or 16', '8')
     .option('--calibration <method>', 'max or percentile', 'max')
     .option('--percentile <p>', 'percentile for --calibration percentile', '99.99')
