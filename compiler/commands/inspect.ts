@@ -22,7 +22,10 @@ export function layerStats(l: Layer): LayerStats {
         l.kind === 'gru' ? `reset_after=${l.resetAfter}` : '',
         l.returnSequences ? 'return_sequences' : '',
       ].filter(Boolean).join(', ');
-      return { name: l.name, kind, shape: `${l.inputSize} -> ${l.units}`, detail, params: g * (l.inputSize + l.units) + 2 * g, macs: g * (l.inputSize + l.units) };
+      // The IR always carries bR; it is a parameter of the source model only when the source
+      // has a second bias (Keras reset_after GRUs, ONNX/PyTorch) — i.e. when it is not all zero.
+      const biases = g + (l.bR.data.some((v) => v !== 0) || (l.kind === 'gru' && l.resetAfter) ? g : 0);
+      return { name: l.name, kind, shape: `${l.inputSize} -> ${l.units}`, detail, params: g * (l.inputSize + l.units) + biases, macs: g * (l.inputSize + l.units) };
     }
   }
 }
