@@ -1,6 +1,6 @@
 /**
  * Compression figures for the gestures example (issue 6), reproducible:
- *   npx tsx bench/compress-gestures.ts <step> [--model dir] [--data src] [--save dir]
+ *   npx tsx bench/compress-gestures.ts <step> [--model dir] [--data src] [--save dir] [--lr rate]
  * steps (each well under 5 minutes on two shared cores, so they run one at a time):
  *   dense                      float and int8 test accuracy of the dense model, .ww bytes
  *   oneshot <s>                magnitude-prune to s, no fine-tuning (the damage to recover)
@@ -37,6 +37,7 @@ const flag = (name: string, dflt: string) => { const i = args.indexOf(name); if 
 const modelPath = flag('--model', 'examples/gestures/model');
 const dataSrc = flag('--data', 'gestures');
 const saveDir = flag('--save', '');
+const lr = Number(flag('--lr', '0.002'));
 const [step, a1, a2] = args;
 
 function int8(ir: ModelIR, ds: Dataset): { accuracy: number; wwBytes: number } {
@@ -89,7 +90,7 @@ switch (step) {
     break;
   }
   case 'gradual': {
-    const { ir, history } = await finetune(dense, ds.splits.train, { epochs: Number(a2), schedule: { final: Number(a1) }, validation: ds.splits.validation, seed: 1, learningRate: 0.002 });
+    const { ir, history } = await finetune(dense, ds.splits.train, { epochs: Number(a2), schedule: { final: Number(a1) }, validation: ds.splits.validation, seed: 1, learningRate: lr });
     const f = figures(ir, ds);
     print(`gradual ${a1} / ${a2} epochs`, f);
     result.pruned = f; result.history = history;
