@@ -52,7 +52,7 @@ export interface Net {
 }
 
 function bad(msg: string): never {
-  throw new Error('watchword: model ' + msg);
+  throw new Error('watchword: ' + msg);
 }
 
 function outBuffer(type: number, n: number): Int8Array | Int16Array | Int32Array {
@@ -63,13 +63,13 @@ function outBuffer(type: number, n: number): Int8Array | Int16Array | Int32Array
 
 export function load(ww: WW, kernels: KernelSet): Net {
   var hd = ww.section(TAG_HEADER) as Int32Array;
-  if (!(hd instanceof Int32Array) || hd.length < HEADER_GLOBAL) bad('header is missing or too short');
-  if (hd[H_PLAN_VERSION] !== PLAN_VERSION) bad('plan version ' + hd[H_PLAN_VERSION] + ' is not supported (' + PLAN_VERSION + ')');
+  if (!hd || hd.length < HEADER_GLOBAL) bad('model header is missing or too short');
+  if (hd[H_PLAN_VERSION] !== PLAN_VERSION) bad('model plan version ' + hd[H_PLAN_VERSION] + ' is not supported (' + PLAN_VERSION + ')');
   var nl = hd[H_LAYERS];
-  if (hd.length < HEADER_GLOBAL + HEADER_LAYER * nl) bad('header is too short for ' + nl + ' layers');
+  if (hd.length < HEADER_GLOBAL + HEADER_LAYER * nl) bad('model header is too short for ' + nl + ' layers');
   var T = ww.section(TAG_LUT) as Int16Array;
   var N = hd[H_LUT_N];
-  if (T.length !== N + 1 || N < 1 || N > 255) bad('tanh table has ' + T.length + ' entries, expected ' + (N + 1));
+  if (T.length !== N + 1 || N < 1 || N > 255) bad('model tanh table has ' + T.length + ' entries, expected ' + (N + 1));
   var D = new Int16Array(N + 1);
   for (var t = 0; t < N; t++) D[t] = T[t + 1] - T[t];
   var lut: Lut = { T: T, D: D, N: N, k: hd[H_LUT_K], F: hd[H_F] };
@@ -124,16 +124,16 @@ export function load(ww: WW, kernels: KernelSet): Net {
       rh: kind === KIND_GRU && (flags & FLAG_RESET_AFTER) === 0 ? outBuffer(hd[b + L_OUT_TYPE], units) as Int8Array : null,
       ext: null,
     };
-    if (hasW && (L.W.length !== rows * L.inSize || L.M.length !== rows || L.B.length !== rows)) bad('layer ' + i + ' sections do not match its sizes');
-    if (L.R && L.R.length !== rows * units) bad('layer ' + i + ' recurrent weights do not match its sizes');
-    if (L.table && L.table.length !== L.inSize * units) bad('layer ' + i + ' embedding table does not match its sizes');
+    if (hasW && (L.W.length !== rows * L.inSize || L.M.length !== rows || L.B.length !== rows)) bad('model layer ' + i + ' sections do not match its sizes');
+    if (L.R && L.R.length !== rows * units) bad('model layer ' + i + ' recurrent weights do not match its sizes');
+    if (L.table && L.table.length !== L.inSize * units) bad('model layer ' + i + ' embedding table does not match its sizes');
     kernels.prepare(L);
     layers.push(L);
     outs.push(recurrent ? null : outBuffer(L.outType, units));
   }
   var last = layers[nl - 1];
   var outputs = last.units;
-  if (ww.labels.length !== outputs) bad('has ' + ww.labels.length + ' labels for ' + outputs + ' outputs');
+  if (ww.labels.length !== outputs) bad('model has ' + ww.labels.length + ' labels for ' + outputs + ' outputs');
   var scoreKind = hd[H_SCORE_KIND];
   var scoreM = hd[H_SCORE_M];
   var scoreS = hd[H_SCORE_S];
@@ -191,7 +191,7 @@ export function load(ww: WW, kernels: KernelSet): Net {
         kernels.lstm(Li, x, st.h[i2] as Int8Array, st.c[i2] as Int32Array);
         x = st.h[i2] as Int8Array;
       } else {
-        bad('layer ' + i2 + ' has unknown kind ' + k);
+        bad('model layer ' + i2 + ' has unknown kind ' + k);
       }
     }
     return x;
