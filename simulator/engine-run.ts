@@ -32,6 +32,8 @@ export interface EngineSimOptions {
   screenshots?: string;
   screenshotScale?: number;
   tailSeconds?: number;
+  /** Install by running upload.js (Node engine only); see SimulateOptions.install. */
+  install?: 'files' | 'upload';
   onRecognition?: (r: Recognition) => void;
   onPrint?: (line: string) => void;
 }
@@ -60,11 +62,12 @@ export async function simulateOnEngine(engine: SimEngine, o: EngineSimOptions): 
   if (engine === 'node') {
     return simulate({
       board: o.board.id, screen, storageBytes: o.board.storageBytes ?? undefined, app: o.app, trace: o.trace, E: eForBoard(o.board),
-      realtime: o.realtime, screenshots: o.screenshots, screenshotScale: o.screenshotScale, tailSeconds: o.tailSeconds,
+      realtime: o.realtime, install: o.install, screenshots: o.screenshots, screenshotScale: o.screenshotScale, tailSeconds: o.tailSeconds,
       onRecognition: o.onRecognition, onPrint: o.onPrint,
     });
   }
   if (!engineAvailable(engine as EngineName)) throw new WatchwordError(`engine ${engine} is not available here (Duktape needs the 'duk' binary on PATH)`);
+  if (o.install === 'upload') throw new WatchwordError(`--upload needs the node engine (${engine} installs the app's files directly)`);
   if (o.realtime) throw new WatchwordError(`--realtime needs the node engine (${engine} runs the whole trace in one invocation)`);
   return simulateInEngine(engine as EngineName, screen, o);
 }

@@ -7,6 +7,7 @@
  * after it has drawn and buzzed) is collected with its time and score, and with `screenshots`
  * the screen is written as a PNG at that moment.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import { WatchwordError } from '../compiler/errors';
 import { Device, type DeviceError } from './device';
@@ -25,6 +26,12 @@ export interface SimulateOptions {
   /** The app folder (dist/<BOARD>/<id>) or its files already read. */
   app: string | AppFiles;
   trace: Trace;
+  /**
+   * 'files' (default): Storage starts with the app's files, as after an App Loader install.
+   * 'upload': Storage starts empty and the folder's upload.js — the exact text the espruino CLI
+   * sends — is run line by line on the device's console first.
+   */
+  install?: 'files' | 'upload';
   /** The numeric E shim (E.convolve / E.mapInPlace / E.CRC32). */
   E?: Record<string, unknown>;
   realtime?: boolean;
@@ -60,10 +67,20 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export async function simulate(o: SimulateOptions): Promise<SimulateResult> {
   const app = typeof o.app === 'string' ? readAppFiles(o.app) : o.app;
   const device = new Device({
-    board: o.board, screen: o.screen, files: app.files, storageBytes: o.storageBytes, E: o.E,
+    board: o.board, screen: o.screen, files: o.install === 'upload' ? new Map() : app.files, storageBytes: o.storageBytes, E: o.E,
     checkTypedArrays: o.checkTypedArrays, onPrint: o.onPrint,
   });
-  for (const name of app.evaluate) {
+  if (o.install === 'upload') {
+    const file = path.join(app.dir, 'upload.js');
+    if (!fs.existsSync(file)) throw new WatchwordError(`${file}: missing (build first: npm run build:board)`);
+    // The console takes one line at a time; \x10 at a line start only turns echo off.
+    const lines = fs.readFileSync(file, 'latin1').split('\n');
+    lines.forEach((line, i) => {
+      const code = line.replace(/^\x10/, '');
+      if (code.trim()) device.run(code, `upload.js:${i + 1}`);
+    });
+    if (device.errors.length) throw new WatchwordError(`${file}: installing failed on the device: ${device.errors[0].where}: ${device.errors[0].message}`);
+  } else for (const name of app.evaluate) {
     const src = device.storage.module.read(name) as string;
     let value: unknown;
     try {

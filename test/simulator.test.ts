@@ -421,6 +421,37 @@ describe('simulator: the gestures test set through the built app = the integer r
     expect(r.recognitions.map((x) => `${x.label} ${x.score}`)).to.deep.equal(picked.map((p) => `${refs[p.i].label} ${refs[p.i].score}`));
   });
 
+  it('a packaged App Loader folder (packageApp) installed from metadata.json or by running upload.js gives the same commands', async function () {
+    if (!ready) this.skip();
+    const { packageApp } = await import('../compiler/package/index');
+    const { defaultAppDir } = await import('../simulator/app-files');
+    const board = getBoard('BANGLEJS2');
+    const distRoot = tmp('dist');
+    packageApp({
+      board, appId: 'gestures', appName: 'Gestures', description: 'Wrist gestures', version: '0.01',
+      appJs: assembleGesturesApp({ runtimeJs, settings: defaultGesturesSettings('gestures', irInput) }), modelBytes: ww,
+      // This test runs the app, not the self-test; any ES5 text does for the packager here.
+      selftestJs: 'print("selftest not exercised by this test");',
+      labels: [], ram: { typedArrayBytes: 2048, typedArrays: 32 }, report: { model: 'examples/gestures/model/model.json' },
+    }, { distRoot });
+    const appDir = defaultAppDir(distRoot, 'BANGLEJS2');
+    const demo = readTrace('examples/gestures/demo-trace.json');
+    const shots = tmp('demo-shots');
+    const a = await simulateOnEngine('node', { board, app: appDir, trace: demo, screenshots: shots });
+    const b = await simulateOnEngine('node', { board, app: appDir, trace: demo, install: 'upload' });
+    expect(a.errors).to.deep.equal([]);
+    expect(b.errors).to.deep.equal([]);
+    expect(a.prints).to.deep.equal(['watchword: Gestures ready']);
+    expect(b.recognitions).to.deep.equal(a.recognitions);
+    // upload.js rebuilt the files byte for byte, the icon as the App Loader would evaluate it
+    expect(Buffer.from(b.device!.storage.files.get('gestures.ww')!).equals(Buffer.from(ww))).to.equal(true);
+    expect(Buffer.from(b.device!.storage.files.get('gestures.img')!).equals(Buffer.from(a.device!.storage.files.get('gestures.img')!))).to.equal(true);
+    expect(Buffer.from(a.device!.storage.files.get('gestures.img')!).equals(Buffer.from(espruinoImage(drawIcon(48))))).to.equal(true);
+    expect(a.recognitions.length).to.be.greaterThan(0);
+    expect(a.screenshots).to.have.length(a.recognitions.length);
+    expect(a.buzzes).to.have.length(a.recognitions.length);
+  });
+
   it('the BANGLEJS2 build in dist/ (when built) agrees with the integer reference of its own .ww', async function () {
     const built = path.join('dist', 'BANGLEJS2', 'gestures');
     if (!ready || !fs.existsSync(path.join(built, 'gestures.ww'))) { console.log('      (skipped: no dist/BANGLEJS2/gestures yet: npm run build:board)'); this.skip(); }
@@ -433,11 +464,11 @@ describe('simulator: the gestures test set through the built app = the integer r
     const r = await simulateOnEngine('node', { board: getBoard('BANGLEJS2'), app: built, trace });
     expect(r.errors).to.deep.equal([]);
     // The build's own settings (threshold, ignored labels) decide which results become commands.
-    const cfg = (r.device!.context as unknown as { WATCHWORD_APP: { threshold: number; ignore: string[] } }).WATCHWORD_APP;
+    const cfg = (r.device!.context as unknown as { WATCHWORD_APP: { thresholdQ15: number; ignore: string[] } }).WATCHWORD_APP;
     const want: string[] = [];
     test.forEach((e, i) => {
       const x = runInt8(net, e.frames);
-      if (x.score >= cfg.threshold && !cfg.ignore.includes(x.label)) want.push(`${trace.items[i].t} ${x.label} ${x.score}`);
+      if (x.score * 32768 >= cfg.thresholdQ15 && !cfg.ignore.includes(x.label)) want.push(`${trace.items[i].t} ${x.label} ${x.score}`);
     });
     expect(r.recognitions.map((x) => `${x.t} ${x.label} ${x.score}`)).to.deep.equal(want);
   });

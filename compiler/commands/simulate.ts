@@ -38,8 +38,9 @@ export function register(program: Command): void {
     .option('-s, --screenshots <dir>', 'write a PNG of the screen at each recognized command')
     .option('--scale <n>', 'screenshot pixel scale', '1')
     .option('--realtime', 'play the trace at its real pace instead of fast-forward')
+    .option('--upload', 'install the app by running its upload.js on the device (node engine), as the espruino CLI would')
     .option('--json', 'print the result as JSON')
-    .action(async (opts: { board: string; app?: string; input?: string; engine: string; screenshots?: string; scale: string; realtime?: boolean; json?: boolean }) => {
+    .action(async (opts: { board: string; app?: string; input?: string; engine: string; screenshots?: string; scale: string; realtime?: boolean; upload?: boolean; json?: boolean }) => {
       if (!(SIM_ENGINES as readonly string[]).includes(opts.engine)) {
         throw new WatchwordError(`--engine ${JSON.stringify(opts.engine)}: expected one of ${SIM_ENGINES.join(', ')}`);
       }
@@ -64,7 +65,7 @@ export function register(program: Command): void {
       const trace = readTrace(input);
       if (!opts.json) process.stdout.write(`simulating ${path.relative(process.cwd(), appDir) || appDir} on ${board.id} (${opts.engine}), trace ${path.relative(process.cwd(), input)}: ${trace.items.length} ${trace.kind === 'gesture' ? 'gesture events' : 'accelerometer samples'}\n`);
       const result = await simulateOnEngine(opts.engine as SimEngine, {
-        board, app: appDir, trace, realtime: !!opts.realtime, screenshots: opts.screenshots, screenshotScale: scale,
+        board, app: appDir, trace, realtime: !!opts.realtime, install: opts.upload ? 'upload' : 'files', screenshots: opts.screenshots, screenshotScale: scale,
         onPrint: (l) => process.stderr.write(`device: ${l}\n`),
         onRecognition: opts.json ? undefined : (r) => process.stdout.write(formatRecognition(r) + '\n'),
       });

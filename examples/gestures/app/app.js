@@ -86,7 +86,7 @@
   }
 
   function decide(r) {
-    if (!r || r.score < C.threshold || ignored(r.label)) return false;
+    if (!r || r.score * 32768 < C.thresholdQ15 || ignored(r.label)) return false;
     show(r);
     if (C.buzzMs > 0) Bangle.buzz(C.buzzMs);
     act(r);

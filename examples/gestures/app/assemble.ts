@@ -10,6 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { jsLiteral } from '../../../compiler/package/escape';
+import { WatchwordError } from '../../../compiler/errors';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 export const ACTIONS_FILE = path.join(HERE, 'actions.js');
@@ -48,8 +49,13 @@ export interface AssembleOptions {
 
 export function assembleGesturesApp(o: AssembleOptions): string {
   const s = o.settings;
+  if (!(s.threshold >= 0 && s.threshold <= 1)) throw new WatchwordError(`gestures app: threshold ${s.threshold} must be a score between 0 and 1`);
+  for (const [k, v] of [['unitsPerG', s.unitsPerG], ['pollMs', s.pollMs], ['minSteps', s.minSteps], ['maxSteps', s.maxSteps], ['buzzMs', s.buzzMs]] as const) {
+    if (!Number.isInteger(v) || v < 0) throw new WatchwordError(`gestures app: ${k} ${v} must be a non-negative integer`);
+  }
   const config = jsLiteral({
-    name: s.name, model: s.model, icon: s.icon, mode: s.mode, threshold: s.threshold,
+    // An integer in Q0.15 (the runtime's score unit): Espruino misreads float literals by an ulp or two.
+    name: s.name, model: s.model, icon: s.icon, mode: s.mode, thresholdQ15: Math.round(s.threshold * 32768),
     ignore: s.ignore, unitsPerG: s.unitsPerG, pollMs: s.pollMs, minSteps: s.minSteps, maxSteps: s.maxSteps, buzzMs: s.buzzMs,
   });
   const actions = o.actionsJs ?? fs.readFileSync(ACTIONS_FILE, 'utf8');
