@@ -452,6 +452,32 @@ describe('simulator: the gestures test set through the built app = the integer r
     expect(a.buzzes).to.have.length(a.recognitions.length);
   });
 
+  it('carries untrusted labels (quotes, newlines, </script>, U+2028, emoji, "constructor", "__proto__") from the .ww to the screen unchanged', async function () {
+    if (!ready) this.skip();
+    const { loadModel } = await import('../compiler/import/index');
+    const { calibrate } = await import('../compiler/compress/calibrate');
+    const { quantize } = await import('../compiler/compress/quantize');
+    const { plan } = await import('../compiler/plan/plan');
+    const { wwBytes, int8Net, runInt8 } = await import('../compiler/reference/int8');
+    const ir = await loadModel(MODEL);
+    const weird = ['say "hi"', 'line\nbreak', '</script><script>throw 1</script>', 'para\u2028sep', 'smile \u{1F600}', 'constructor', '__proto__', "it's", 'back\\slash'];
+    expect(weird).to.have.length(ir.labels.length);
+    ir.labels = weird;
+    const p = plan(quantize(ir, calibrate(ir, test.slice(0, 50).map((e) => e.frames), { quiet: true })), { features: getBoard('BANGLEJS2').features });
+    const net = int8Net(p);
+    const wdir = tmp('weird');
+    fs.writeFileSync(path.join(wdir, 'gestures.app.js'), assembleGesturesApp({ runtimeJs, settings: { ...defaultGesturesSettings('gestures', irInput), threshold: 0, ignore: [] } }));
+    fs.writeFileSync(path.join(wdir, 'gestures.ww'), wwBytes(p));
+    const events = test.slice(0, 90);
+    const wtrace = parseJsonTrace(JSON.stringify({ sequences: events.map((e) => e.frames) }), 'weird');
+    const shots = tmp('weird-shots');
+    const r = await simulateOnEngine('node', { board: getBoard('BANGLEJS2'), app: wdir, trace: wtrace, screenshots: shots });
+    expect(r.errors).to.deep.equal([]);
+    expect(r.recognitions.map((x) => x.label)).to.deep.equal(events.map((e) => runInt8(net, e.frames).label));
+    expect(new Set(r.recognitions.map((x) => x.label)).size).to.be.greaterThan(5);
+    for (const f of fs.readdirSync(shots)) expect(f).to.match(/^\d{3}-[\d.]+s-[A-Za-z0-9_-]+\.png$/);
+  });
+
   it('the BANGLEJS2 build in dist/ (when built) agrees with the integer reference of its own .ww', async function () {
     const built = path.join('dist', 'BANGLEJS2', 'gestures');
     if (!ready || !fs.existsSync(path.join(built, 'gestures.ww'))) { console.log('      (skipped: no dist/BANGLEJS2/gestures yet: npm run build:board)'); this.skip(); }
