@@ -15,7 +15,7 @@ import { quantize } from '../compiler/compress/quantize';
 import { plan } from '../compiler/plan/plan';
 import { int8Net, wwBytes } from '../compiler/reference/int8';
 import { ENGINE_NAMES, engineAvailable } from '../simulator/engines/index';
-import { runModelOnEngine, type EngineModelOutput } from '../simulator/engines/run-model';
+import { runModelOnEngine, stepHash, type EngineModelOutput } from '../simulator/engines/run-model';
 
 type Rng = () => number;
 const rand = (rng: Rng, n: number, s = 0.6) => Array.from({ length: n }, () => (rng() * 2 - 1) * s);
@@ -88,16 +88,23 @@ function sequences(ir: ModelIR, seed: string, n: number): number[][][] {
   });
 }
 
-/** The integer reference, streamed exactly as the engine script does (fresh state per sequence). */
+/**
+ * The integer reference, streamed exactly as the engine script does (fresh state per
+ * sequence; every step's output folded into stepHash).
+ */
 function reference(p: ReturnType<typeof plan>, seqs: number[][][]): EngineModelOutput[] {
   const net = int8Net(p);
   const st = net.state();
   return seqs.map((seq) => {
     net.reset(st);
     let out: ArrayLike<number> = [];
-    for (const f of seq) out = net.step(st, f);
+    let h = 7;
+    for (const f of seq) {
+      out = net.step(st, f);
+      h = stepHash(h, out);
+    }
     const index = net.topk(out as never, 1)[0];
-    return { index, score: net.score(out as never, index), output: Array.from(out) };
+    return { index, score: net.score(out as never, index), output: Array.from(out), stepHash: h };
   });
 }
 

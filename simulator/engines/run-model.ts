@@ -2,8 +2,8 @@
  * Runs a `.ww` model through the bundled device runtime on one engine: the runtime bundle
  * (compiler/emit/build-runtime.ts over runtime/index.ts), the model bytes and all sequences
  * go into ONE engine invocation, which streams every sequence frame by frame through
- * `net.step` and prints, per sequence, the argmax index, its integer score and the final
- * integer output vector. `watchword predict --mode int8 --engine X` and the bit-exactness
+ * `net.step` and prints, per sequence, the argmax index, its integer score, a hash of the
+ * outputs at every step and the final integer output vector. `watchword predict --mode int8 --engine X` and the bit-exactness
  * tests use it, comparing against the integer reference in Node.
  *
  * With `kernels: 'espruino'` the Espruino kernel set runs on a desktop engine through an ES5
@@ -22,6 +22,17 @@ export interface EngineModelOutput {
   score: number;
   /** The final integer output vector of the sequence. */
   output: number[];
+  /**
+   * stepHash() of the output after every frame, so streaming results are compared at every
+   * step, not only the last (exact integer arithmetic, the same on every engine).
+   */
+  stepHash: number;
+}
+
+/** Folds one step's output vector into the running hash (all values stay below 2^37). */
+export function stepHash(h: number, out: ArrayLike<number>): number {
+  for (let k = 0; k < out.length; k++) h = (h * 31 + out[k] + 1000003) % 2147483647;
+  return h;
 }
 
 export interface EngineModelRun { kernels: string; results: EngineModelOutput[] }
@@ -65,14 +76,16 @@ print("kernels " + net.kernels);
 for (var s = 0; s < L.length; s++) {
   net.reset(st);
   var out = null;
+  var h = 7;
   for (var t = 0; t < L[s]; t++) {
     out = net.step(st, V.subarray(off, off + F));
     off += F;
+    for (var j = 0; j < out.length; j++) h = (h * 31 + out[j] + 1000003) % 2147483647;
   }
   var idx = net.topk(out, 1)[0];
   var parts = [];
   for (var k = 0; k < out.length; k++) parts.push(out[k]);
-  print(idx + " " + net.score(out, idx) + " " + parts.join(","));
+  print(idx + " " + net.score(out, idx) + " " + h + " " + parts.join(","));
 }
 print("done " + L.length);
 `;
@@ -114,8 +127,8 @@ export async function runModelOnEngine(engine: EngineName, ww: Uint8Array, seque
     throw new Error(`${engine}: unexpected runtime output (${lines.length} lines): ${lines.slice(0, 3).join(' | ')}`);
   }
   const results = lines.slice(1, -1).map((line) => {
-    const [index, score, out] = line.split(' ');
-    return { index: Number(index), score: Number(score), output: out === '' ? [] : out.split(',').map(Number) };
+    const [index, score, hash, out] = line.split(' ');
+    return { index: Number(index), score: Number(score), output: out === '' ? [] : out.split(',').map(Number), stepHash: Number(hash) };
   });
   return { kernels: first.slice('kernels '.length), results };
 }
