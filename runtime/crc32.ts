@@ -12,11 +12,17 @@
  */
 var table: Int32Array | null = null;
 
+/**
+ * 0xEDB88320 as an int32 literal: the same bits under `^`, but no literal above 2^31 for an
+ * engine to store as a float and convert back (Espruino keeps integers in int32).
+ */
+var POLY = -306674912;
+
 function makeTable(): Int32Array {
   var t = new Int32Array(256);
   for (var n = 0; n < 256; n++) {
     var c = n;
-    for (var k = 0; k < 8; k++) c = c & 1 ? (c >>> 1) ^ 0xedb88320 : c >>> 1;
+    for (var k = 0; k < 8; k++) c = c & 1 ? (c >>> 1) ^ POLY : c >>> 1;
     t[n] = c;
   }
   return t;
