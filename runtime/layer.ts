@@ -25,6 +25,8 @@ export var FLAG_RESET_AFTER = 2;
 export var FLAG_HARD_SIGMOID = 4;
 export var FLAG_H0 = 8;
 export var FLAG_C0 = 16;
+/** W and R are stored as a bitmask of nonzeros plus the nonzero values (T_MASK, T_VALS). */
+export var FLAG_SPARSE = 32;
 
 /** Activation codes: recurrent (tanh/relu) and dense (linear/relu/sigmoid/softmax). */
 export var ACT_TANH = 0;
@@ -85,6 +87,9 @@ export var T_M = 4;
 export var T_H0 = 5;
 export var T_C0 = 6;
 export var T_TABLE = 7;
+/** Sparse weights: Uint8 bitmask (bit i%8 of byte i/8 set = weight i nonzero) over W then R, and the nonzero int8 values in that order. */
+export var T_MASK = 8;
+export var T_VALS = 9;
 
 export type IntArray = Int8Array | Uint8Array | Int16Array | Uint16Array | Int32Array;
 export type Vec = IntArray | Float64Array;

@@ -16,7 +16,7 @@
 import { clamp, floorShift, pow2 } from './fixedpoint';
 import type { KernelSet } from './kernels/ref/index';
 import {
-  FLAG_C0, FLAG_H0, FLAG_HARD_SIGMOID, FLAG_RESET_AFTER, FLAG_RETURN_SEQ, H_F, H_FEATURES, H_INPUT_KIND, H_INPUT_SHIFT,
+  FLAG_C0, FLAG_H0, FLAG_SPARSE, T_MASK, T_VALS, FLAG_HARD_SIGMOID, FLAG_RESET_AFTER, FLAG_RETURN_SEQ, H_F, H_FEATURES, H_INPUT_KIND, H_INPUT_SHIFT,
   H_LAYERS, H_LUT_K, H_LUT_N, H_OUTPUTS, H_PLAN_VERSION, H_SCORE_KIND, H_SCORE_M, H_SCORE_S, HEADER_GLOBAL, HEADER_LAYER,
   INPUT_FLOAT, INPUT_INT16, INPUT_TOKEN, KIND_DENSE, KIND_EMBEDDING, KIND_GRU, KIND_LSTM, KIND_SIMPLE_RNN, L_ACT, L_EW,
   L_ER, L_FLAGS, L_HB, L_IN, L_KIND, L_OUT_HI, L_OUT_LO, L_OUT_TYPE, L_SHIFT, L_UNITS, OUT_INT16, OUT_INT32, OUT_INT8,
@@ -55,6 +55,24 @@ function bad(msg: string): never {
   throw new Error('watchword: ' + msg);
 }
 
+/**
+ * Expands sparse weights (bitmask + nonzero values) into a dense Int8Array in RAM, once at
+ * load: the file is smaller (pruned models), the kernels stay the same.
+ */
+function expand(mask: Uint8Array, vals: Int8Array, n: number): Int8Array {
+  var out = new Int8Array(n);
+  var k = 0;
+  for (var i = 0; i < n; i++) {
+    if (floorShift(mask[floorShift(i, 3)], i % 8) % 2 === 1) {
+      if (k >= vals.length) bad('sparse weights hold fewer values than their mask says');
+      out[i] = vals[k];
+      k++;
+    }
+  }
+  if (k !== vals.length) bad('sparse weights hold ' + vals.length + ' values, their mask says ' + k);
+  return out;
+}
+
 function outBuffer(type: number, n: number): Int8Array | Int16Array | Int32Array {
   if (type === OUT_INT8) return new Int8Array(n);
   if (type === OUT_INT16) return new Int16Array(n);
@@ -91,10 +109,22 @@ export function load(ww: WW, kernels: KernelSet): Net {
     var rows = gates * units;
     var recurrent = kind === KIND_SIMPLE_RNN || kind === KIND_GRU || kind === KIND_LSTM;
     var hasW = kind !== KIND_EMBEDDING;
+    var inSize = hd[b + L_IN];
+    var Wd: Int8Array | null = null;
+    var Rd: Int8Array | null = null;
+    if (hasW && (flags & FLAG_SPARSE) !== 0) {
+      var nW = rows * inSize;
+      var all = expand(ww.section(tag + T_MASK) as Uint8Array, ww.section(tag + T_VALS) as Int8Array, nW + (recurrent ? rows * units : 0));
+      Wd = all.subarray(0, nW);
+      Rd = recurrent ? all.subarray(nW) : null;
+    } else if (hasW) {
+      Wd = ww.section(tag + T_W) as Int8Array;
+      Rd = recurrent ? (ww.section(tag + T_R) as Int8Array) : null;
+    }
     var L: Layer = {
       kind: kind,
       index: i,
-      inSize: hd[b + L_IN],
+      inSize: inSize,
       units: units,
       rows: rows,
       act: hd[b + L_ACT],
@@ -109,8 +139,8 @@ export function load(ww: WW, kernels: KernelSet): Net {
       outLo: hd[b + L_OUT_LO],
       outHi: hd[b + L_OUT_HI],
       outType: hd[b + L_OUT_TYPE],
-      W: (hasW ? ww.section(tag + T_W) : new Int8Array(0)) as Int8Array,
-      R: (recurrent ? ww.section(tag + T_R) : null) as Int8Array | null,
+      W: Wd || new Int8Array(0),
+      R: Rd,
       B: (hasW ? ww.section(tag + T_B) : new Int32Array(0)) as Int32Array,
       B2: (kind === KIND_GRU && (flags & FLAG_RESET_AFTER) !== 0 ? ww.section(tag + T_B2) : null) as Int32Array | null,
       h0: ((flags & FLAG_H0) !== 0 ? ww.section(tag + T_H0) : null) as Int8Array | null,

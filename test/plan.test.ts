@@ -11,9 +11,17 @@ import { chooseKernels } from '../compiler/plan/kernels';
 import { chooseLut, makeLut, measureLut } from '../compiler/plan/lut';
 import { multipliers } from '../compiler/plan/multiplier';
 import { proveRanges } from '../compiler/plan/range';
-import { wwBytes } from '../compiler/reference/int8';
+import { int8Net, wwBytes } from '../compiler/reference/int8';
+import { engineAvailable } from '../simulator/engines/index';
+import { serialize } from '../compiler/emit/serialize';
+import { writeWW } from '../compiler/emit/wwfile';
+import { readWW } from '../runtime/model';
+import { load } from '../runtime/net';
+import { refKernels } from '../runtime/kernels/ref/index';
+import * as RT from '../runtime/layer';
+import { runModelOnEngine } from '../simulator/engines/run-model';
 import type { GRULayer } from '../compiler/ir/types';
-import { planRandom, randomModel } from './helpers/random-model';
+import { planRandom, randomModel, randomSequences } from './helpers/random-model';
 
 describe('plan', () => {
   it('multipliers are <= 15 bits, share one shift, and approximate the factors', () => {
@@ -89,6 +97,41 @@ describe('plan', () => {
       expect(bytes).to.be.at.most(weights + 4 * rows + 600);
       if (units >= 64) expect(ratio).to.be.at.most(0.27);
     }
+  });
+
+  it('pruned weights are stored as bitmask + values: smaller file, identical outputs, on every engine', async function () {
+    this.timeout(60000);
+    const ir = randomModel(21, { kind: 'gru', units: 16, classes: 4 });
+    for (const l of ir.layers) {
+      const mats = l.kind === 'gru' ? [l.W, l.R] : l.kind === 'dense' ? [l.W] : [];
+      let i = 0;
+      for (const m of mats) for (let r = 0; r < m.shape[0]; r++) for (let c = 0; c < m.shape[1]; c++) if (i++ % 10 < 7) m.set(r, c, 0);
+    }
+    const g = ir.layers[0] as GRULayer;
+    for (let c = 0; c < g.R.shape[1]; c++) g.R.set(5, c, 0); // one fully pruned recurrent row
+    for (let c = 0; c < g.W.shape[1]; c++) g.W.set(5, c, 0);
+    const sparse = planRandom(ir);
+    const dense = planRandom(ir, { sparse: false });
+    const sb = wwBytes(sparse), db = wwBytes(dense);
+    expect(sb.length).to.be.below(0.75 * db.length);
+    const a = int8Net(sparse), b = int8Net(dense);
+    expect(Array.from(a.layers[0].W)).to.deep.equal(Array.from(b.layers[0].W));
+    expect(Array.from(a.layers[0].R!)).to.deep.equal(Array.from(b.layers[0].R!));
+    const seqs = randomSequences(ir, 'sparse', 100);
+    for (const s of seqs) expect(a.classify(s)).to.deep.equal(b.classify(s));
+    // The bundled runtime expands the same bytes identically on the ES5 engines.
+    for (const engine of ['quickjs', 'duktape'] as const) {
+      if (!(await engineAvailable(engine))) continue;
+      const run = await runModelOnEngine(engine, sb, seqs.slice(0, 40));
+      run.results.forEach((res, i) => expect(res.index, `${engine} sequence ${i}`).to.equal(b.classify(seqs[i]).index));
+      run.results.forEach((res, i) => expect(res.score / 32768, `${engine} sequence ${i}`).to.equal(b.classify(seqs[i]).score));
+    }
+    // A value section that disagrees with its mask is refused at load, not misread.
+    const sec = serialize(sparse);
+    const vals = sec.sections.find((x) => x.tag === RT.TAG_LAYER_BASE + RT.T_VALS)!;
+    vals.data = vals.data.slice(0, vals.data.length - 1);
+    const f = writeWW(sec.sections, sec.strings);
+    expect(() => load(readWW(f.buffer.slice(f.byteOffset, f.byteOffset + f.byteLength) as ArrayBuffer), refKernels)).to.throw(Error, /sparse weights hold/);
   });
 
   it('kernel choice follows board features, not names', () => {

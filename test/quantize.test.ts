@@ -110,6 +110,17 @@ describe('gesture example: int8 vs float on the held-out test set', function () 
     expect(Math.abs(a.int8 - a.float)).to.be.at.most(0.01);
     expect(a.agreement).to.be.at.least(0.98);
   });
+  it('the pruned gesture model: int8 within 1.0 point, .ww <= 0.27 x float32 (sparse weights)', async function () {
+    const fs = await import('node:fs');
+    if (!fs.existsSync('examples/gestures/model-pruned/model.json')) this.skip();
+    const { buildReport } = await import('../compiler/commands/report');
+    const r = await buildReport('examples/gestures/model-pruned/model.json', { data: 'gestures', quiet: true });
+    const a = r.accuracy!;
+    console.log(`      pruned: float ${(100 * a.float).toFixed(2)} %, int8 ${(100 * a.int8).toFixed(2)} %; .ww ${r.bytes} bytes (${r.ratio.toFixed(3)} of float32)`);
+    expect(Math.abs(a.int8 - a.float)).to.be.at.most(0.01);
+    expect(r.layers.every((l) => l.sparse)).to.equal(true);
+    expect(r.ratio).to.be.at.most(0.27);
+  });
 });
 
 describe('CLI: predict --mode int8 and report', function () {

@@ -34,6 +34,8 @@ export interface Report {
     name: string; kind: string; shape: string; inScale: number; outScale: number; rowScale: [number, number] | null;
     multiplier: [number, number] | null; shift: number; multErr: number; eW: number; eR: number;
     acc: number; product: number; elementwise: number; biasBits: number; bytes: number;
+    /** Weights stored as bitmask + nonzero values (expanded into `ramBytes` of RAM at load). */
+    sparse: boolean; ramBytes: number;
   }[];
   bytes: number;
   floatBytes: number;
@@ -60,6 +62,13 @@ function floatBytes(ir: ModelIR): number {
 function layerBytes(p: Plan, i: number): number {
   const base = RT.TAG_LAYER_BASE + 16 * i;
   return serialize(p).sections.filter((s) => s.tag >= base && s.tag < base + 16).reduce((a, s) => a + s.data.byteLength, 0);
+}
+
+function sparseInfo(p: Plan, i: number): { sparse: boolean; ramBytes: number } {
+  const tag = RT.TAG_LAYER_BASE + 16 * i + RT.T_MASK;
+  const sparse = serialize(p).sections.some((s) => s.tag === tag);
+  const l = p.layers[i];
+  return { sparse, ramBytes: sparse ? l.W!.length + (l.R ? l.R.length : 0) : 0 };
 }
 
 function range(a: ArrayLike<number> | undefined): [number, number] | null {
@@ -105,6 +114,7 @@ export async function buildReport(file: string, o: ReportOptions): Promise<Repor
       rowScale: range(l.rowScale), multiplier: range(l.M), shift: l.shift, multErr: l.multErr, eW: l.eW, eR: l.eR,
       acc: l.bounds!.acc, product: l.bounds!.product, elementwise: l.bounds!.elementwise, biasBits: l.bounds!.biasBits,
       bytes: layerBytes(p, i),
+      ...sparseInfo(p, i),
     })),
     bytes, floatBytes: fb, ratio: bytes / fb,
   };
@@ -155,7 +165,8 @@ export function reportText(r: Report): string {
   out.push(`tanh table: ${r.lut.entries} int16 entries, step ${r.lut.step}, range [0, ${r.lut.range}), linear interpolation; measured max error tanh ${e(r.lut.errTanh)}, sigmoid ${e(r.lut.errSigmoid)} (tolerance ${e(r.lut.tolerance)})`);
   out.push('');
   for (const [i, l] of r.layers.entries()) {
-    out.push(`layer ${i} '${l.name}' (${l.kind}) ${l.shape}: ${l.bytes} bytes`);
+    out.push(`layer ${i} '${l.name}' (${l.kind}) ${l.shape}: ${l.bytes} bytes` +
+      (l.sparse ? ` (pruned weights stored as bitmask + nonzero values; expanded into ${l.ramBytes} bytes of RAM at load)` : ''));
     out.push(`  scales: input ${e(l.inScale)}, output ${e(l.outScale)}${l.rowScale ? `, row scales ${e(l.rowScale[0])}..${e(l.rowScale[1])}` : ''}`);
     if (l.multiplier) out.push(`  requantize: multipliers ${l.multiplier[0]}..${l.multiplier[1]} (<= 15 bits) >> ${l.shift}, max relative error ${e(l.multErr)}; acc = 2^${l.eW} W.x + 2^${l.eR} R.h + b; biases int${l.biasBits}`);
     out.push(`  proven worst case: |acc| <= ${e(l.acc)}, |acc*M| <= ${e(l.product)}, elementwise <= ${e(l.elementwise)} (all < 2^53 = 9.007e+15; no >> or |0 used)`);

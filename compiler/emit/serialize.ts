@@ -3,7 +3,9 @@
  * in the numbering of runtime/layer.ts: an Int32 header (global slots, then 16 per layer),
  * the tanh table, and per layer its int8 weights (W, R), biases (int16 when every bias fits,
  * else int32), uint16 multipliers, and optional initial states / embedding table. Nothing
- * float reaches the device.
+ * float reaches the device. A layer whose weights are mostly zero (a pruned model) stores
+ * them as a bitmask plus the nonzero values when that is at least 20 % smaller (and the
+ * plan allows it); the runtime expands them into RAM once at load.
  */
 import { WatchwordError } from '../errors';
 import * as RT from '../../runtime/layer';
@@ -21,6 +23,23 @@ function ints(a: ArrayLike<number>, bits: 16 | 32, what: string): Int16Array | I
     if (!Number.isInteger(a[i]) || Math.abs(a[i]) > (bits === 16 ? 32767 : 2147483647)) throw new WatchwordError(`${what}: value ${a[i]} at ${i} does not fit int${bits}`);
   }
   return bits === 16 ? Int16Array.from(a) : Int32Array.from(a);
+}
+
+/** Bitmask + nonzero values of the concatenated arrays, when at least 20 % smaller than dense. */
+export function sparseWeights(parts: Int8Array[]): { mask: Uint8Array; vals: Int8Array } | null {
+  const n = parts.reduce((a, x) => a + x.length, 0);
+  let nnz = 0;
+  for (const x of parts) for (const v of x) if (v !== 0) nnz++;
+  const bytes = Math.ceil(n / 8) + nnz;
+  if (bytes > 0.8 * n) return null;
+  const mask = new Uint8Array(Math.ceil(n / 8));
+  const vals = new Int8Array(nnz);
+  let i = 0, k = 0;
+  for (const x of parts) for (const v of x) {
+    if (v !== 0) { mask[i >> 3] |= 1 << (i & 7); vals[k++] = v; }
+    i++;
+  }
+  return { mask, vals };
 }
 
 export function serialize(p: Plan): { sections: WWSection[]; strings: string[]; flags: number } {
@@ -67,8 +86,14 @@ export function serialize(p: Plan): { sections: WWSection[]; strings: string[]; 
       return;
     }
     const bits = l.bounds!.biasBits;
-    sections.push({ tag: tag + RT.T_W, data: l.W! });
-    if (l.R) sections.push({ tag: tag + RT.T_R, data: l.R });
+    const sparse = p.sparse ? sparseWeights(l.R ? [l.W!, l.R] : [l.W!]) : null;
+    if (sparse) {
+      hd[b + RT.L_FLAGS] = flags | RT.FLAG_SPARSE;
+      sections.push({ tag: tag + RT.T_MASK, data: sparse.mask }, { tag: tag + RT.T_VALS, data: sparse.vals });
+    } else {
+      sections.push({ tag: tag + RT.T_W, data: l.W! });
+      if (l.R) sections.push({ tag: tag + RT.T_R, data: l.R });
+    }
     sections.push({ tag: tag + RT.T_B, data: ints(l.B!, bits, `${where} bias`) });
     if (l.B2) sections.push({ tag: tag + RT.T_B2, data: ints(l.B2, bits, `${where} recurrent bias`) });
     sections.push({ tag: tag + RT.T_M, data: l.M! });

@@ -18,6 +18,12 @@ export interface PlanOptions {
   features?: { has(f: string): boolean };
   /** Max table error; default a quarter of the hidden state's step. */
   lutTolerance?: number;
+  /**
+   * Pruned layers: store weights as bitmask + nonzero values when that is >= 20 % smaller
+   * (default true). Costs the dense weights in RAM at load instead of reading them from the
+   * flash-mapped file.
+   */
+  sparse?: boolean;
 }
 
 export function plan(q: QModel, opts: PlanOptions = {}): Plan {
@@ -45,6 +51,7 @@ export function plan(q: QModel, opts: PlanOptions = {}): Plan {
   const p: Plan = {
     q, name: q.ir.name, labels: q.ir.labels.slice(), F: q.F, hiddenBits: q.hiddenBits, lut, layers, score,
     kernels: chooseKernels(opts.features),
+    sparse: opts.sparse ?? true,
   };
   return proveRanges(p);
 }

@@ -40,4 +40,6 @@ export interface Plan {
   layers: PlanLayer[];
   score: { kind: 'softmax' | 'sigmoid'; M: number; s: number };
   kernels: 'ref' | 'espruino';
+  /** Store mostly-zero weights as bitmask + values (expanded into RAM at load). */
+  sparse: boolean;
 }
