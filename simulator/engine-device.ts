@@ -84,11 +84,27 @@ var __wwStorage = {
     return f === undefined ? undefined : f.buffer.slice(f.byteOffset, f.byteOffset + f.length);
   },
   readJSON: function (name) { var s = __wwStorage.read(name); return s === undefined ? undefined : JSON.parse(s); },
-  write: function (name, data) {
-    var b = __wwToBytes(typeof data === "object" && !(data instanceof ArrayBuffer) && !(data && data.buffer) && !(data instanceof Array) ? JSON.stringify(data) : data);
+  write: function (name, data, offset, size) {
+    var isObj = typeof data === "object" && data !== null && !(data instanceof ArrayBuffer) && !(data.buffer instanceof ArrayBuffer) && !(data instanceof Array);
+    var b = __wwToBytes(isObj ? JSON.stringify(data) : data);
+    if (isObj) { offset = 0; size = 0; }
+    offset = offset > 0 ? Math.floor(offset) : 0;
+    size = size > 0 ? Math.floor(size) : 0;
     if (!b) throw new Error("Can't get pointer to data to write");
-    if (__wwFiles[name] === undefined) __wwFileOrder.push(name);
-    __wwFiles[name] = b;
+    if (!size) size = b.length;
+    if (!size) throw new Error("Can't create zero length file");
+    var f = __wwFiles[name], i;
+    var erased = true;
+    if (f !== undefined) for (i = 0; i < f.length; i++) if (f[i] !== 255) { erased = false; break; }
+    if ((f === undefined && offset === 0) || (f !== undefined && offset === 0 && (size !== f.length || !erased))) {
+      if (f === undefined) __wwFileOrder.push(name);
+      f = new Uint8Array(size);
+      for (i = 0; i < size; i++) f[i] = 255;
+      __wwFiles[name] = f;
+    }
+    if (f === undefined) throw new Error("Unable to find or create file");
+    if (offset + b.length > f.length) throw new Error("Too much data for file size");
+    for (i = 0; i < b.length; i++) f[offset + i] &= b[i];
     return true;
   },
   list: function (re) {

@@ -6,13 +6,14 @@
  * a board without `eConvolve` gets no E.convolve, so the runtime picks its reference kernels
  * exactly as it would on that device.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import { WatchwordError } from '../compiler/errors';
 import type { BoardProfile } from '../boards/types';
 import { EShim } from './shims/E';
 import { Device, type DeviceError } from './device';
 import type { Screen } from './framebuffer';
-import { simulate, fileSafe, type Recognition, type SimulateResult } from './run';
+import { simulate, fileSafe, runConsoleScript, type Recognition, type SimulateResult } from './run';
 import { readAppFiles, type AppFiles } from './app-files';
 import { DEVICE_GLOBALS, DEVICE_PRELUDE, driverScript, graphicsRecorder } from './engine-device';
 import { defaultTheme } from './shims/graphics';
@@ -151,4 +152,27 @@ async function simulateInEngine(engine: EngineName, screen: Screen | null, o: En
   }
   for (const r of recognitions) o.onRecognition?.(r);
   return { app: app.dir, recognitions, prints, errors, buzzes, screenshots };
+}
+
+/**
+ * Runs the app folder's selftest.js — what a user uploads to the real watch to check the build —
+ * on the simulated device (empty Storage: the script writes the model itself) and returns the
+ * lines it printed, e.g. "watchword selftest <id> <board>: k/N exact, ...".
+ */
+export async function selftestOnEngine(engine: SimEngine, board: BoardProfile, appDir: string, seconds = 60): Promise<{ prints: string[]; errors: DeviceError[] }> {
+  const file = path.join(appDir, 'selftest.js');
+  if (!fs.existsSync(file)) throw new WatchwordError(`${file}: missing (build first: npm run build:board)`);
+  const text = fs.readFileSync(file, 'latin1').replace(/^\x10/gm, '');
+  const screen = screenOf(board);
+  if (engine === 'node') {
+    const d = new Device({ board: board.id, screen, files: new Map(), storageBytes: board.storageBytes ?? undefined, E: eForBoard(board) });
+    runConsoleScript(d, text, 'selftest.js');
+    d.advanceTo(seconds);
+    await Promise.resolve();
+    return { prints: d.prints, errors: d.errors };
+  }
+  if (!engineAvailable(engine as EngineName)) throw new WatchwordError(`engine ${engine} is not available here (Duktape needs the 'duk' binary on PATH)`);
+  const app: AppFiles = { dir: appDir, id: '__selftest', files: new Map([['__selftest.app.js', new Uint8Array(Buffer.from(text, 'latin1'))]]), evaluate: [] };
+  const r = await simulateInEngine(engine as EngineName, screen, { board, app, trace: { kind: 'gesture', file: 'none', items: [] }, tailSeconds: seconds });
+  return { prints: r.prints, errors: r.errors };
 }

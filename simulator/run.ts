@@ -62,6 +62,14 @@ export function fileSafe(label: string): string {
   return s || 'label';
 }
 
+/**
+ * Runs what the espruino CLI sends (upload.js, selftest.js) as the device's console takes it:
+ * a \x10 at a line start only turns echo off, the rest is JavaScript.
+ */
+export function runConsoleScript(device: Device, text: string, name: string): void {
+  device.run(text.replace(/^\x10/gm, ''), name);
+}
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export async function simulate(o: SimulateOptions): Promise<SimulateResult> {
@@ -73,12 +81,7 @@ export async function simulate(o: SimulateOptions): Promise<SimulateResult> {
   if (o.install === 'upload') {
     const file = path.join(app.dir, 'upload.js');
     if (!fs.existsSync(file)) throw new WatchwordError(`${file}: missing (build first: npm run build:board)`);
-    // The console takes one line at a time; \x10 at a line start only turns echo off.
-    const lines = fs.readFileSync(file, 'latin1').split('\n');
-    lines.forEach((line, i) => {
-      const code = line.replace(/^\x10/, '');
-      if (code.trim()) device.run(code, `upload.js:${i + 1}`);
-    });
+    runConsoleScript(device, fs.readFileSync(file, 'latin1'), 'upload.js');
     if (device.errors.length) throw new WatchwordError(`${file}: installing failed on the device: ${device.errors[0].where}: ${device.errors[0].message}`);
   } else for (const name of app.evaluate) {
     const src = device.storage.module.read(name) as string;

@@ -13,7 +13,7 @@ import { WatchwordError } from '../errors';
 import { getBoard } from '../../boards/index';
 import { readTrace } from '../../simulator/trace';
 import { defaultAppDir } from '../../simulator/app-files';
-import { simulateOnEngine, SIM_ENGINES, type SimEngine } from '../../simulator/engine-run';
+import { simulateOnEngine, selftestOnEngine, SIM_ENGINES, type SimEngine } from '../../simulator/engine-run';
 import type { Recognition } from '../../simulator/run';
 import { runJerryMain, runJerrySelftest } from '../../simulator/jerryscript-host';
 
@@ -39,8 +39,9 @@ export function register(program: Command): void {
     .option('--scale <n>', 'screenshot pixel scale', '1')
     .option('--realtime', 'play the trace at its real pace instead of fast-forward')
     .option('--upload', 'install the app by running its upload.js on the device (node engine), as the espruino CLI would')
+    .option('--selftest', "run the app folder's selftest.js on the simulated device instead of a trace")
     .option('--json', 'print the result as JSON')
-    .action(async (opts: { board: string; app?: string; input?: string; engine: string; screenshots?: string; scale: string; realtime?: boolean; upload?: boolean; json?: boolean }) => {
+    .action(async (opts: { board: string; app?: string; input?: string; engine: string; screenshots?: string; scale: string; realtime?: boolean; upload?: boolean; selftest?: boolean; json?: boolean }) => {
       if (!(SIM_ENGINES as readonly string[]).includes(opts.engine)) {
         throw new WatchwordError(`--engine ${JSON.stringify(opts.engine)}: expected one of ${SIM_ENGINES.join(', ')}`);
       }
@@ -58,6 +59,12 @@ export function register(program: Command): void {
           const st = await runJerrySelftest(appDir, { engine });
           process.stdout.write(`selftest.js:\n${st.lines.map((l) => `  ${l}\n`).join('')}`);
         }
+        return;
+      }
+      if (opts.selftest) {
+        const st = await selftestOnEngine(opts.engine as SimEngine, board, appDir);
+        for (const l of st.prints) process.stdout.write(l + '\n');
+        if (st.errors.length) throw new WatchwordError(`selftest.js failed on the simulated ${board.id}: ${st.errors[0].message}`);
         return;
       }
       const input = opts.input ?? DEMO_TRACE;
