@@ -422,7 +422,14 @@ describe('simulator: the gestures test set through the built app = the integer r
     const r = await simulateOnEngine('node', { board: getBoard('BANGLEJS2'), app: adir, trace: atrace });
     expect(r.errors).to.deep.equal([]);
     expect(r.device!.bangle.log.pollInterval).to.deep.equal([80]);
-    expect(r.recognitions.map((x) => `${x.label} ${x.score}`)).to.deep.equal(picked.map((p) => `${refs[p.i].label} ${refs[p.i].score}`));
+    const want = picked.map((p) => `${refs[p.i].label} ${refs[p.i].score}`);
+    expect(r.recognitions.map((x) => `${x.label} ${x.score}`)).to.deep.equal(want);
+    for (const engine of ['quickjs', 'duktape'] as const) {
+      if (!engineAvailable(engine)) continue;
+      const e = await simulateOnEngine(engine, { board: getBoard('BANGLEJS2'), app: adir, trace: atrace });
+      expect(e.errors, engine).to.deep.equal([]);
+      expect(e.recognitions, engine).to.deep.equal(r.recognitions);
+    }
   });
 
   it('a packaged App Loader folder (packageApp) installed from metadata.json or by running upload.js gives the same commands', async function () {
