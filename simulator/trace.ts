@@ -9,6 +9,8 @@
  *     sequences become events 2 s apart with their targets as expected labels;
  *     CSV with header `event,t,x,y,z[,label]`: one row per sample, rows of one event share
  *     its `event` id and are consecutive.
+ *     A recording from the example's recorder app (rows `label,n,x0,y0,z0,...`, no header;
+ *     compiler/data/csv.ts reads and checks it) becomes events 2 s apart with their labels.
  * - accelerometer samples — Bangle.js 'accel' data in g with a time:
  *     JSON `{"kind":"accel","samples":[{"t":0.08,"x":0.01,"y":-0.98,"z":0.12}]}`;
  *     CSV with header `t,x,y,z`.
@@ -18,6 +20,7 @@
 import fs from 'node:fs';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { WatchwordError } from '../compiler/errors';
+import { readRecorderCsv } from '../compiler/data/csv';
 
 export interface GestureEvent { kind: 'gesture'; t: number; xyz: Int8Array; label?: string }
 export interface AccelSample { kind: 'accel'; t: number; x: number; y: number; z: number }
@@ -59,7 +62,18 @@ function time(file: string, where: string, v: unknown, prev: number): number {
 export function readTrace(file: string): Trace {
   if (!fs.existsSync(file)) throw new WatchwordError(`${file}: no such trace file`);
   const text = fs.readFileSync(file, 'utf8');
-  return /\.csv$/i.test(file) ? parseCsvTrace(text, file) : parseJsonTrace(text, file);
+  if (/\.csv$/i.test(file)) {
+    const first = text.split('\n').map((l) => l.trim()).find((l) => l !== '' && !l.startsWith('#')) ?? '';
+    const cells = first.split(',').map((c) => c.trim().toLowerCase());
+    if (cells.length > 2 && !cells.includes('t') && /^\d+$/.test(cells[1])) {
+      return {
+        kind: 'gesture', file,
+        items: readRecorderCsv(file).map((r, i) => ({ kind: 'gesture' as const, t: (i + 1) * SEQUENCE_SPACING_S, xyz: Int8Array.from(r.frames.flat()), label: r.label })),
+      };
+    }
+    return parseCsvTrace(text, file);
+  }
+  return parseJsonTrace(text, file);
 }
 
 export function parseJsonTrace(text: string, file = '<trace>'): Trace {

@@ -252,6 +252,13 @@ describe('simulator: traces', () => {
       [0.5, [1, 2, 3, 4, 5, 6], 'up'], [3, [0, 0, 0], undefined],
     ]);
     expect(readTrace('examples/gestures/demo-trace.json').items).to.have.length(9);
+    const rec = path.join(tmp('rec'), 'wwgestures.csv');
+    fs.writeFileSync(rec, '# from the recorder app\nswipe_left,2,1,2,3,4,5,6\ntwist,1,0,0,64\n');
+    expect(readTrace(rec).items.map((i) => [i.t, Array.from((i as { xyz: Int8Array }).xyz), (i as { label?: string }).label])).to.deep.equal([
+      [2, [1, 2, 3, 4, 5, 6], 'swipe_left'], [4, [0, 0, 64], 'twist'],
+    ]);
+    fs.writeFileSync(rec, 'swipe_left,2,1,2,3,4,5,6\ntwist,1,0,0,640\n');
+    expect(() => readTrace(rec)).to.throw(WatchwordError, /wwgestures\.csv:2: sample 0 z = "640" is not an int8/);
   });
 
   it('rejects a bad row with a WatchwordError naming the row', () => {
