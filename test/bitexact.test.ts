@@ -4,15 +4,18 @@
 // TypeScript run directly in Node with the ref kernels). 1000 random sequences per model, one
 // engine invocation per model and engine; models cover SimpleRNN, GRU (reset_after true and
 // false), LSTM, Embedding+GRU, a stacked GRU→LSTM, a Dense head, hard_sigmoid, int16 state.
-// The Espruino kernel set is run through the ES5 E shim on every engine for one model too.
+// The Espruino kernel set is run through the ES5 E shim on every engine too, and a pruned
+// model exercises the sparse weight sections.
 import { expect } from 'chai';
 import seedrandom from 'seedrandom';
-import { tensor } from '../compiler/ir/tensor';
+import { contiguous, tensor } from '../compiler/ir/tensor';
 import { verify } from '../compiler/ir/verify';
 import type { Layer, ModelIR, RecurrentLayer } from '../compiler/ir/types';
 import { calibrate } from '../compiler/compress/calibrate';
 import { quantize } from '../compiler/compress/quantize';
 import { plan } from '../compiler/plan/plan';
+import { pruneMagnitude } from '../compiler/compress/prune';
+import { readWW } from '../runtime/model';
 import { int8Net, wwBytes } from '../compiler/reference/int8';
 import { ENGINE_NAMES, engineAvailable } from '../simulator/engines/index';
 import { runModelOnEngine, stepHash, type EngineModelOutput } from '../simulator/engines/run-model';
@@ -149,28 +152,54 @@ describe('bit-exact: bundled runtime + .ww on every engine = integer reference',
     });
   }
 
-  describe('Espruino kernel set through the E shim', () => {
-    const c = cases()[6]; // stacked GRU→LSTM: both recurrent kernels, LUTs, dense head
-    let ww: Uint8Array;
-    let seqs: number[][][];
-    let ref: EngineModelOutput[];
-    before(() => {
-      const q = quantize(c.ir, calibrate(c.ir, sequences(c.ir, 'calib-esp', 200), { quiet: true }));
-      const p = plan(q);
-      ww = wwBytes(p);
-      seqs = sequences(c.ir, 'test-esp', 300);
-      ref = reference(p, seqs);
-    });
-    for (const engine of ENGINE_NAMES) {
-      it(`${engine}: espruino kernels = reference`, async function () {
-        if (!engineAvailable(engine)) {
-          console.log(`      NOTE: ${engine} is not installed here; skipping (CI installs it via .ci/run)`);
-          this.skip();
+  // 300 sequences each: the Espruino kernel set (E.convolve / E.mapInPlace through the ES5
+  // E shim) on the dense stacked model, and a heavily pruned copy (sparse mask+values
+  // sections, rows that are entirely zero) with both kernel sets.
+  const extra: { title: string; prune?: number; kernels: 'ref' | 'espruino' }[] = [
+    { title: 'stacked GRU→LSTM, Espruino kernels through the E shim', kernels: 'espruino' },
+    { title: 'stacked GRU→LSTM pruned 85% (sparse sections), ref kernels', prune: 0.85, kernels: 'ref' },
+    { title: 'stacked GRU→LSTM pruned 85% (sparse sections), Espruino kernels', prune: 0.85, kernels: 'espruino' },
+  ];
+  for (const x of extra) {
+    describe(x.title, () => {
+      const base = cases()[6]; // stacked GRU→LSTM: both recurrent kernels, LUTs, dense head
+      let ww: Uint8Array;
+      let seqs: number[][][];
+      let ref: EngineModelOutput[];
+      before(() => {
+        const ir = x.prune ? pruneMagnitude(base.ir, { sparsity: x.prune }) : base.ir;
+        const q = quantize(ir, calibrate(ir, sequences(ir, 'calib-extra', 200), { quiet: true }));
+        const p = plan(q);
+        ww = wwBytes(p);
+        seqs = sequences(ir, 'test-extra', 300);
+        ref = reference(p, seqs);
+        if (x.prune) {
+          // The case must really exercise sparse sections and fully pruned rows.
+          const dense = wwBytes(plan(q, { sparse: false }));
+          expect(ww.length, 'sparse .ww is smaller').to.be.below(dense.length);
+          const tags = (b: Uint8Array) => readWW(b.slice().buffer as ArrayBuffer).tags.join(',');
+          expect(tags(ww), 'sparse sections').to.not.equal(tags(dense));
+          let zeroRows = 0;
+          for (const l of ir.layers) {
+            if (l.kind === 'embedding') continue;
+            const W = contiguous(l.W);
+            const cols = l.W.shape[1];
+            for (let r = 0; r < l.W.shape[0]; r++) if (W.subarray(r * cols, (r + 1) * cols).every((v) => v === 0)) zeroRows++;
+          }
+          expect(zeroRows, 'fully pruned input rows').to.be.greaterThan(0);
         }
-        const run = await runModelOnEngine(engine, ww, seqs, { kernels: 'espruino' });
-        expect(run.kernels).to.equal('espruino');
-        sameResults(run.results, ref, seqs);
       });
-    }
-  });
+      for (const engine of ENGINE_NAMES) {
+        it(`${engine}: ${x.kernels} kernels = reference`, async function () {
+          if (!engineAvailable(engine)) {
+            console.log(`      NOTE: ${engine} is not installed here; skipping (CI installs it via .ci/run)`);
+            this.skip();
+          }
+          const run = await runModelOnEngine(engine, ww, seqs, { kernels: x.kernels });
+          expect(run.kernels).to.equal(x.kernels);
+          sameResults(run.results, ref, seqs);
+        });
+      }
+    });
+  }
 });
