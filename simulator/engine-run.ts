@@ -59,6 +59,10 @@ export async function simulateOnEngine(engine: SimEngine, o: EngineSimOptions): 
   if (o.board.engine !== 'espruino') {
     throw new WatchwordError(`board ${o.board.id} runs ${o.board.engine}, not Espruino: run its main.js with the JerryScript host (simulator/jerryscript-host.ts)`);
   }
+  // Sensor data reaches the app as Bangle.js events; the firmware's own 'gesture' event marks a board with that API.
+  if (!o.board.sensors.includes('gesture') || !o.board.sensors.includes(o.trace.kind)) {
+    throw new WatchwordError(`board ${o.board.id} has no Bangle.js '${o.trace.kind}' events (its sensors: ${o.board.sensors.join(', ') || 'none'}); the simulator plays traces on boards with the Bangle API (e.g. BANGLEJS2); use --selftest for others`);
+  }
   const screen = screenOf(o.board);
   if (engine === 'node') {
     return simulate({

@@ -116,6 +116,14 @@ describe('simulator: sandbox behaves like Espruino', () => {
     expect(d.prints[1]).to.equal('3');
   });
 
+  it('plays traces only on boards with Bangle.js events', async () => {
+    const trace = parseJsonTrace('{"kind":"accel","samples":[{"t":0,"x":0,"y":0,"z":1}]}', 'a.json');
+    let err: unknown;
+    try { await simulateOnEngine('node', { board: getBoard('PUCKJS'), app: writeFakeApp(), trace }); } catch (e) { err = e; }
+    expect(err).to.be.instanceOf(WatchwordError);
+    expect((err as Error).message).to.match(/board PUCKJS has no Bangle\.js 'accel' events/);
+  });
+
   it('gives the app only the E natives its board profile lists', () => {
     expect(Object.keys(eForBoard(getBoard('BANGLEJS2'))).sort()).to.deep.equal(['CRC32', 'convolve', 'mapInPlace']);
     for (const id of ['PUCKJS', 'PIXLJS', 'MICROBIT2', 'ESP32', 'BANGLEJS']) {
