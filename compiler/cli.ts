@@ -14,6 +14,7 @@ import { register as flash } from './commands/flash';
 import { register as prune } from './commands/prune';
 import { register as simulate } from './commands/simulate';
 import { register as report } from './commands/report';
+import { register as build } from './commands/build';
 
 const program = new Command();
 program
@@ -23,7 +24,7 @@ program
   .showHelpAfterError()
   .exitOverride();
 
-for (const reg of [inspect, predict, train, data, flash, prune, simulate, report]) reg(program);
+for (const reg of [build, inspect, predict, train, data, flash, prune, simulate, report]) reg(program);
 
 function fail(e: unknown): never {
   if (e instanceof CommanderError) process.exit(e.exitCode === 0 ? 0 : 2);
