@@ -14,6 +14,10 @@ const GENERATORS: Record<string, { options: string[]; make: Generator }> = {
     options: ['seed', 'train', 'validation', 'test'],
     make: async (o) => (await import('../../examples/gestures/generate')).generateGestureDataset(o),
   },
+  commands: {
+    options: ['seed', 'train', 'validation', 'test'],
+    make: async (o) => (await import('../../examples/commands/generate')).generateCommandsDataset(o),
+  },
 };
 
 export function generatorNames(): string[] {
