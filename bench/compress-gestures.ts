@@ -1,12 +1,13 @@
 /**
  * Compression figures for the gestures example (issue 6), reproducible:
- *   npx tsx bench/compress-gestures.ts <step> [--model dir] [--data src] [--save dir] [--lr rate]
+ *   npx tsx bench/compress-gestures.ts <step> [--model dir] [--data src] [--save dir] [--lr rate] [--temperature T] [--alpha a]
  * steps (each well under 5 minutes on two shared cores, so they run one at a time):
  *   dense                      float and int8 test accuracy of the dense model, .ww bytes
  *   oneshot <s>                magnitude-prune to s, no fine-tuning (the damage to recover)
  *   gradual <s> <epochs>       Zhu & Gupta gradual pruning to s while fine-tuning
  *   structured <keep> <epochs> keep <keep> units per recurrent layer, then fine-tune
  *   distill <units> <epochs>   GRU student trained with and without the dense model as teacher
+ *                              (same initial weights, seed, batches and epochs; α = --alpha vs 0)
  * Every figure is measured on the test split with the float reference (what `predict` does)
  * and with the integer reference (what the device computes). Results are appended to
  * bench/results/compress-gestures.json with the command line that produced them.
@@ -38,6 +39,8 @@ const modelPath = flag('--model', 'examples/gestures/model');
 const dataSrc = flag('--data', 'gestures');
 const saveDir = flag('--save', '');
 const lr = Number(flag('--lr', '0.002'));
+const temperature = Number(flag('--temperature', '4'));
+const alphaT = Number(flag('--alpha', '0.7'));
 const [step, a1, a2] = args;
 
 function int8(ir: ModelIR, ds: Dataset): { accuracy: number; wwBytes: number } {
@@ -102,7 +105,7 @@ switch (step) {
     const shrunk = pruneUnits(dense, { keep: Number(a1) });
     const before = figures(shrunk, ds);
     print(`structured keep ${a1} (no fine-tuning)`, before);
-    const { ir, history } = await finetune(shrunk, ds.splits.train, { epochs: Number(a2), validation: ds.splits.validation, seed: 1, learningRate: 0.003 });
+    const { ir, history } = await finetune(shrunk, ds.splits.train, { epochs: Number(a2), validation: ds.splits.validation, seed: 1, learningRate: lr });
     const f = figures(ir, ds);
     print(`structured keep ${a1} + ${a2} epochs`, f);
     result.shrunk = before; result.pruned = f; result.history = history;
@@ -111,11 +114,11 @@ switch (step) {
   case 'distill': {
     const tf = await initTf();
     const units = Number(a1), epochs = Number(a2);
-    const spec = { type: 'gru' as const, units, layers: 1, recurrentActivation: 'hard_sigmoid' as const, activation: 'tanh' as const, dense: [] };
+    const spec = { type: 'gru' as const, units, layers: 1, recurrentActivation: 'sigmoid' as const, activation: 'tanh' as const, dense: [] };
     const template = (m: import('@tensorflow/tfjs').LayersModel): ModelIR => irFromTfjs(m, studentTemplate(units));
-    for (const alpha of [0, 0.7]) {
+    for (const alpha of [0, alphaT]) {
       const student = buildModel(tf, spec, dense.input.features, dense.labels.length, 1);
-      const history = await distill(student, dense, dense.input, ds.splits.train, { epochs, alpha, temperature: 4, learningRate: 0.01, seed: 1, validation: ds.splits.validation });
+      const history = await distill(student, dense, dense.input, ds.splits.train, { epochs, alpha, temperature, learningRate: lr, seed: 1, validation: ds.splits.validation });
       const f = figures(template(student), ds);
       print(`student GRU ${units}, α=${alpha}${alpha ? ' (teacher)' : ' (labels only)'}`, f);
       result[alpha ? 'withTeacher' : 'withoutTeacher'] = { ...f, history };
@@ -132,7 +135,7 @@ function studentTemplate(units: number): ModelIR {
   const z = (r: number, c?: number) => (c === undefined ? zeros([r]) : zeros([r, c]));
   return {
     ...dense, name: `student${units}`, layers: [
-      { kind: 'gru', name: 'gru_1', units, inputSize: dense.input.features, returnSequences: false, recurrentActivation: 'hard_sigmoid', resetAfter: false,
+      { kind: 'gru', name: 'gru_1', units, inputSize: dense.input.features, returnSequences: false, recurrentActivation: 'sigmoid', resetAfter: false,
         W: z(3 * units, dense.input.features), R: z(3 * units, units), bW: z(3 * units), bR: z(3 * units) },
       { kind: 'dense', name: 'output', inputSize: units, units: dense.labels.length, activation: 'softmax', W: z(dense.labels.length, units), b: z(dense.labels.length) },
     ],

@@ -148,3 +148,34 @@ export async function measureLatency(engine: EngineInfo, m: BenchModel, o: Laten
     baselineMaxErr: err, kernelsAgree, eImpl: engine.nativeE ? 'native' : 'shim',
   };
 }
+
+const LOOP_SCRIPT = `
+var N = 1000, a = new Int8Array(N), b = new Int8Array(N);
+for (var i = 0; i < N; i++) { a[i] = (i * 37) % 255 - 127; b[i] = (i * 91) % 255 - 127; }
+var SINK = 0;
+function dot(K) {
+  var x = a, y = b, n = N;
+  for (var k = 0; k < K; k++) {
+    var s = 0;
+    for (var i = 0; i < n; i++) s += x[i] * y[i];
+    SINK = (SINK + s) % 65536;
+  }
+}
+var K = 1, dt = 0;
+for (;;) { var t0 = Date.now(); dot(K); dt = Date.now() - t0; if (dt >= TARGET / 4 || K >= 1048576) break; K *= dt < 2 ? 8 : 2; }
+K = Math.max(1, Math.ceil(K * TARGET / Math.max(dt, 1)));
+for (var r = 0; r < REPEATS; r++) { var t1 = Date.now(); dot(K); print('t ' + (Date.now() - t1) / K); }
+print('sink ' + SINK);
+`;
+
+/**
+ * The engine's plain int8 dot-product loop (ms per 1000 multiply-adds, median): the unit the
+ * DESIGN.md device figures are given in, so the runtime's cost can be expressed as a multiple
+ * of it (bench/calibration.ts).
+ */
+export async function measureLoop(engine: EngineInfo, o: LatencyOptions): Promise<number> {
+  const lines = await runBench(engine.name, `var TARGET = ${o.targetMs};\nvar REPEATS = ${o.repeats};\n${LOOP_SCRIPT}`, { timeoutMs: o.timeoutMs ?? 120_000 });
+  const t = lines.filter((l) => l.startsWith('t ')).map((l) => Number(l.slice(2)));
+  if (t.length !== o.repeats) throw new Error(`${engine.name}: dot loop printed ${t.length} timings`);
+  return median(t);
+}

@@ -17,6 +17,9 @@ import { loadModel } from '../compiler/import/index';
 import { planModel } from '../compiler/plan/planModel';
 import { wwBytes } from '../compiler/reference/int8';
 import type { Plan } from '../compiler/plan/types';
+import { macsPerStep } from './calibration';
+
+export { macsPerStep };
 
 export interface BenchModel {
   /** Short id used in tables ("gru-h32-i16", "example:gestures"). */
@@ -79,15 +82,6 @@ export function randomModel(kind: 'gru' | 'lstm', hidden: number, input: number,
 export function randomFrames(features: number, n: number, seed: string): number[][] {
   const rng = seedrandom(seed);
   return Array.from({ length: n }, () => Array.from({ length: features }, () => Math.max(-128, Math.min(127, Math.round((rng() * 2 - 1) * 128)))));
-}
-
-export function macsPerStep(ir: ModelIR): number {
-  let m = 0;
-  for (const l of ir.layers) {
-    if (isRecurrent(l)) m += GATES[l.kind] * l.units * (l.inputSize + l.units);
-    else if (l.kind === 'dense') m += l.units * l.inputSize;
-  }
-  return m;
 }
 
 export function paramCount(ir: ModelIR): number {
