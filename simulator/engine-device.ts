@@ -149,7 +149,12 @@ E.toArrayBuffer = function (s) { return __wwToBytes(String(s)).buffer; };
 E.showMessage = function (msg, title) { __wwEmitLine("G", ["__showMessage", String(msg), title === undefined ? null : String(title)]); };
 E.getErrorFlags = function () { return []; };
 var WIDGETS = {};
-function load() { __wwEmitLine("U", "load() is not simulated on this engine"); }
+// load(file) as Espruino does it: once the current command has finished, evaluate the Storage
+// file at global scope (the espruino CLI ends upload.js/selftest.js with load("<file>")).
+function load(name) {
+  if (typeof name !== "string") { __wwEmitLine("U", "load() without a file name is not simulated on this engine"); return; }
+  setTimeout(function () { var src = __wwStorage.read(name); if (src === undefined) { __wwEmitLine("U", "load(): no Storage file " + name); return; } (0, eval)(src); }, 0);
+}
 `;
 
 /**

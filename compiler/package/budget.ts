@@ -12,7 +12,9 @@
  * reserve (default 25%) is kept for the firmware, launcher, widgets and temporaries during a
  * step. On JerryScript the byte code is charged at one heap byte per source byte (compiled code
  * of minified source is of that order) plus object and typed-array sizes. On Espruino the
- * install itself is checked too: upload.js sends the app as a single string.
+ * install itself is checked too, from the longest statement of the generated upload.js (the
+ * espruino CLI sends a Storage file as chunked `Storage.write(name, "<chunk>", offset)` lines,
+ * each of which Espruino holds twice while it parses it).
  */
 import * as acorn from 'acorn';
 import { WatchwordError } from '../errors';
@@ -71,6 +73,8 @@ export interface BudgetInput {
   ram: RuntimeRam;
   /** Override the RAM reserve fraction (0..0.9). */
   reserve?: number;
+  /** Characters of the longest statement upload.js sends (known once the CLI has run; absent = not checked yet). */
+  uploadLineChars?: number;
 }
 
 export interface StorageBudget { usedBytes: number; capacityBytes: number; files: StorageFileSize[] }
@@ -83,8 +87,8 @@ export interface VarsBudget {
   bytesPerVariable: number;
   breakdown: { code: number; typedArrays: number; model: number };
   /**
-   * Peak variables while upload.js installs the app: the espruino CLI sends the app as ONE
-   * `Storage.write(name, "<code>")` statement, which Espruino holds twice (the REPL's input line
+   * Peak variables while upload.js installs the app: its longest statement (a chunked
+   * `Storage.write(name, "<chunk>", offset)`), which Espruino holds twice (the REPL's input line
    * and the lexed string literal) at about bytesPerVariable-4 characters per variable.
    */
   uploadVariables: number;
@@ -146,7 +150,7 @@ export function estimateBudget(board: BoardProfile, input: BudgetInput): BudgetR
       limitVariables: Math.floor(available * (1 - reserve)),
       bytesPerVariable: bpv,
       breakdown: { code, typedArrays: arrays, model },
-      uploadVariables: 2 * Math.ceil((input.appJs.length * 1.05) / (bpv - 4)), // +5% for JSON escapes
+      uploadVariables: 2 * Math.ceil(((input.uploadLineChars ?? 0) * 1.05) / (bpv - 4)), // +5% for JSON escapes
     };
   } else {
     const code = input.appJs.length + shape.functions * JERRY_BYTES.fn + shape.declarations * JERRY_BYTES.decl +
@@ -178,7 +182,7 @@ export function checkBudget(board: BoardProfile, b: BudgetReport): void {
   }
   if (b.ram.kind === 'jsvars' && b.ram.uploadVariables > b.ram.limitVariables) {
     const r = b.ram;
-    problems.push(`installing the app needs about ${fmt(r.uploadVariables)} JS variables (upload.js sends the code as one Storage.write string, held twice while it is parsed) but ${fmt(r.limitVariables)} are available (${fmt(r.availableVariables)} variables, ${Math.round(b.reserve * 100)}% kept in reserve)`);
+    problems.push(`installing the app needs about ${fmt(r.uploadVariables)} JS variables (its longest statement, held twice while Espruino parses it) but ${fmt(r.limitVariables)} are available (${fmt(r.availableVariables)} variables, ${Math.round(b.reserve * 100)}% kept in reserve)`);
   }
   if (b.ram.kind === 'heap' && b.ram.estimatedBytes > b.ram.limitBytes) {
     const r = b.ram;

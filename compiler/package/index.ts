@@ -26,7 +26,7 @@ import { embeddedModelJs, modelHeader } from './jerryscript';
 import { readmeMarkdown } from './readme';
 import { buildReport, reportMarkdown } from './report';
 import { sanityCheckApp } from './sanitycheck';
-import { modelStorageName, type OutFile, type PackageInput, type PackageResult } from './types';
+import { modelStorageName, selftestStorageName, type OutFile, type PackageInput, type PackageResult } from './types';
 import { checkRequires, espruinoUpload } from './upload';
 
 export * from './types';
@@ -115,13 +115,14 @@ export function packageApp(input: PackageInput, opts: PackageOptions = {}): Pack
   }
 
   const planned = plannedFiles(input);
-  const budget: BudgetReport = estimateBudget(board, {
+  const budgetInput = {
     storageFiles: planned.storage,
     appJs: input.appJs,
     modelBytes: input.modelBytes.length,
     ram: input.ram,
     reserve: opts.reserve,
-  });
+  };
+  let budget: BudgetReport = estimateBudget(board, budgetInput);
   checkBudget(board, budget);
 
   const distRoot = path.resolve(opts.distRoot ?? 'dist');
@@ -129,7 +130,14 @@ export function packageApp(input: PackageInput, opts: PackageOptions = {}): Pack
   const stage = stageDir(dest);
   try {
     for (const f of planned.files) stage.write(f);
-    if (board.engine === 'espruino') writeEspruinoScripts(input, board, stage.dir, planned.appStorageName!);
+    if (board.engine === 'espruino') {
+      writeEspruinoScripts(input, board, stage.dir, planned.appStorageName!);
+      // Now that upload.js exists, check the RAM its longest statement needs while installing.
+      const lines = ['upload.js', 'selftest.js'].flatMap((f) => fs.readFileSync(path.join(stage.dir, f), 'utf8').split('\n'));
+      const uploadLineChars = lines.reduce((m, l) => Math.max(m, l.length), 0);
+      budget = estimateBudget(board, { ...budgetInput, uploadLineChars });
+      checkBudget(board, budget);
+    }
     if (board.features.has('appLoader')) {
       const errors = sanityCheckApp(stage.dir, { dirName: input.appId }).filter((p) => p.level === 'error');
       if (errors.length) throw new WatchwordError(`App Loader folder for ${input.appId} breaks BangleApps rules: ${errors.map((e) => `[${e.rule}] ${e.message}`).join('; ')}`);
@@ -155,11 +163,16 @@ function writeEspruinoScripts(input: PackageInput, board: BoardProfile, dir: str
   const storage = [{ name: modelStorageName(id), file: modelStorageName(id) }];
   if (board.features.has('launcher')) storage.push({ name: `${id}.img`, file: `${id}.img` }, { name: `${id}.info`, file: `${id}.info` });
   espruinoUpload({ boardJson, cwd: dir, code: `${id}.app.js`, storage, codeStorageName: appStorageName, out: 'upload.js' });
-  // The self-test carries the model too, so uploading selftest.js alone is enough.
+  // The self-test carries the model too, so uploading selftest.js alone is enough. Its code is
+  // stored (in chunks, like the app) as <id>.test.js and load()ed, so no statement sent to the
+  // device holds the whole runtime: a 12 KB line would not fit a small board's REPL.
   const code = 'selftest-code.js';
   fs.writeFileSync(path.join(dir, code), generatedBanner(input, 'selftest.js') + input.selftestJs);
   try {
-    espruinoUpload({ boardJson, cwd: dir, code, storage: [{ name: modelStorageName(id), file: modelStorageName(id) }], out: 'selftest.js' });
+    espruinoUpload({
+      boardJson, cwd: dir, code, storage: [{ name: modelStorageName(id), file: modelStorageName(id) }],
+      codeStorageName: selftestStorageName(id), out: 'selftest.js',
+    });
   } finally {
     fs.rmSync(path.join(dir, code), { force: true });
   }

@@ -21,6 +21,11 @@ export function modelStorageName(appId: string): string {
   return `${appId}.ww`;
 }
 
+/** Storage file name the Espruino selftest.js stores its code under before load()ing it. */
+export function selftestStorageName(appId: string): string {
+  return `${appId}.test.js`;
+}
+
 /** RAM the runtime allocates at load (from the plan); the budget turns it into JS variables / heap. */
 export interface RuntimeRam {
   /** Total bytes of the typed arrays the runtime allocates once at load (state, scratch, outputs). */
