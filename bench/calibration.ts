@@ -17,8 +17,10 @@
  *   JerryScript:                  t = L_jerry × (alpha × MACs + beta × rows)
  * with DESIGN.md's measured figures for x86 builds: L_esp = 5.8 ms, C_esp = 0.2 ms,
  * L_jerry = 0.23 ms per 1000 int8 MACs. A device is slower than an x86 build by the assumed
- * factor X86_EQUIVALENT_MHZ / cpuMHz (equal work per clock: an optimistic assumption for a
- * Cortex-M4, so the estimate is a lower bound until selftest.js measures the board).
+ * factor X86_EQUIVALENT_MHZ / cpuMHz: an ASSUMPTION (the clock of the x86 machine behind the
+ * reference figures is not recorded, and equal interpreter work per clock is assumed), so the
+ * device figure is uncertain by a factor of several either way until selftest.js measures the
+ * board; the x86 figure is the calibrated part.
  */
 import fs from 'node:fs';
 import type { BoardProfile } from '../boards/types';
@@ -33,7 +35,7 @@ export const X86_EQUIVALENT_MHZ = 3000;
 
 export interface EngineFit {
   engine: string;
-  /** Plain int8 dot loop, ms per 1000 MACs. */
+  /** Plain int8 dot loop, ms per 1000 MACs (median over the runs). */
   loopMsPerKMac: number;
   alpha: number;
   beta: number;
@@ -78,12 +80,13 @@ export function computeCalibration(latency: LatencyResult[], loops: Record<strin
   const byId = new Map(models.map((m) => [m.id, m]));
   const fits: EngineFit[] = [];
   for (const engine of Object.keys(loops)) {
-    const rs = latency.filter((r) => r.engine === engine && byId.get(r.model) && !byId.get(r.model)!.example);
+    const rs = latency.filter((r) => r.engine === engine && byId.get(r.model) && !byId.get(r.model)!.example && r.ms.ref > 0 && r.ms.loop > 0);
     if (rs.length < 2) continue;
-    const loopMs = loops[engine] / 1000; // per MAC
+    // Each model's run timed the dot loop interleaved with the runtime, so the ratio is taken
+    // per run (load on the machine drifts between runs, less within one).
     const macs = rs.map((r) => byId.get(r.model)!.macs);
     const rows = rs.map((r) => rowsPerStep(byId.get(r.model)!.ir));
-    const y = rs.map((r) => r.ms.ref / loopMs);
+    const y = rs.map((r) => r.ms.ref / (r.ms.loop / 1000));
     const [alpha, beta] = fit2(macs, rows, y);
     const maxRelErr = Math.max(...y.map((v, i) => Math.abs(alpha * macs[i] + beta * rows[i] - v) / v));
     const big = rs.reduce((a, b) => (byId.get(b.model)!.macs > byId.get(a.model)!.macs ? b : a));

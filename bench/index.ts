@@ -2,8 +2,8 @@
  * `npm run bench`: measures watchword against the float JavaScript a user would write by hand,
  * on every engine available, and rewrites bench/RESULTS.md, bench/latency.svg and
  * bench/calibration.json. Jobs run one after another (one engine process at a time, so
- * the engines do not compete for the two cores): latency of the sweep and the examples,
- * the plain dot loop per engine, memory, sizes, accuracy, then the calibration and the report.
+ * the engines do not compete for the two cores): latency of the sweep and the examples
+ * (with the engine's plain dot loop timed in the same runs), memory, sizes, accuracy, then the calibration and the report.
  *
  *   npx tsx bench/index.ts [--quick] [--out dir] [--repeats n] [--target ms]
  *
@@ -17,7 +17,7 @@ import { progress } from '../compiler/progress';
 import { getBoard, BOARD_IDS } from '../boards/index';
 import { benchModels, type BenchModel } from './models';
 import { detectEngines } from './engines';
-import { measureLatency, measureLoop, type LatencyResult } from './latency';
+import { measureLatency, type LatencyResult } from './latency';
 import { measureMemory, type MemoryResult } from './memory';
 import { codeSizes, modelSize } from './size';
 import { exampleAccuracy, type AccuracyRow } from './accuracy';
@@ -49,7 +49,7 @@ export async function runBenchmarks(o: BenchOptions = {}): Promise<BenchResults>
     ? await benchModels(ROOT, { kinds: ['gru'], hidden: [16], input: [3], examples: false, frames: 12 })
     : await benchModels(ROOT);
   const memModels = quick ? models.slice(0, 1) : models.filter((m) => MEMORY_MODELS.includes(m.id));
-  const total = avail.length * (models.length + 1 + memModels.length) + 2;
+  const total = avail.length * (models.length + memModels.length) + 2;
   const bar = progress('bench', total, { quiet: o.quiet });
   let done = 0;
   const tick = (s: string) => bar.update(++done, s);
@@ -59,12 +59,6 @@ export async function runBenchmarks(o: BenchOptions = {}): Promise<BenchResults>
   const memory: MemoryResult[] = [];
   const opts = { repeats, targetMs };
   for (const e of avail) {
-    try {
-      loops[e.name] = await measureLoop(e, opts);
-    } catch (err) {
-      errors.push(`${e.name} dot loop: ${(err as Error).message}`);
-    }
-    tick(`${e.name} dot loop`);
     for (const m of models) {
       try {
         const r = await measureLatency(e, m, opts);
@@ -75,6 +69,8 @@ export async function runBenchmarks(o: BenchOptions = {}): Promise<BenchResults>
       }
       tick(`${e.name} ${m.id}`);
     }
+    const lp = latency.filter((r) => r.engine === e.name).map((r) => r.ms.loop).sort((a, b) => a - b);
+    if (lp.length) loops[e.name] = lp[lp.length >> 1];
     for (const m of memModels) {
       try {
         const r = await measureMemory(e, m);

@@ -190,13 +190,13 @@ export function resultsMarkdown(r: BenchResults): string {
   L.push('Device figures (DESIGN.md, measured on x86 builds): Espruino ' + `${c.reference.espruinoLoop} ms per 1000 int8 MACs in a JS loop, ${c.reference.espruinoConvolve} ms through \`E.convolve\`; JerryScript 3.0 ${c.reference.jerryLoop} ms. Estimate per board:`, '');
   L.push('- Espruino with `eConvolve` + `eMapInPlace` (Espruino kernels): `t = C × MACs + L × beta × rows` (dot products native, per-row work in JS);');
   L.push('- Espruino without them (reference kernels), and JerryScript: `t = L × (alpha × MACs + beta × rows)`;');
-  L.push(`- device = x86 figure × ${c.x86EquivalentMHz} MHz / board clock. ASSUMPTION: the x86 builds ran at about ${c.x86EquivalentMHz} MHz (not recorded with the figures) and a Cortex-M does as much interpreter work per clock as x86 — optimistic, so read the device column as a lower bound until \`selftest.js\` measures the board.`, '');
+  L.push(`- device = x86 figure × ${c.x86EquivalentMHz} MHz / board clock. ASSUMPTION: the x86 builds ran at about ${c.x86EquivalentMHz} MHz (the clock is not recorded with the figures) and a Cortex-M does the same interpreter work per clock as x86. Neither is measured, so the device column is uncertain by a factor of several in either direction; the x86 column (and the fitted alpha, beta) is the calibrated part. \`selftest.js\` on the board measures the real figure.`, '');
   const est = r.models.filter((m) => m.example || (m.hidden === 32 && m.input === 3) || (m.hidden === 64 && m.input === 16));
   if (est.length) {
     L.push(`| board | kernels | ${est.map((m) => md(m.id)).join(' | ')} |`, `|---|---|${est.map(() => '---:|').join('')}`);
     for (const b of r.boards) {
       const es = est.map((m) => estimateStep(c, b, m.ir));
-      L.push(`| ${b.id}${b.cpuMHz ? ` (${b.cpuMHz} MHz)` : ''} | ${es[0].kernels} | ${es.map((e) => (e.msPerStep === null ? `${f(e.x86MsPerStep)} ms (x86)` : `${f(e.msPerStep)} ms`)).join(' | ')} |`);
+      L.push(`| ${b.id}${b.cpuMHz ? ` (${b.cpuMHz} MHz)` : ''} | ${es[0].kernels} | ${es.map((e) => (e.msPerStep === null ? `${f(e.x86MsPerStep)} ms (x86 build)` : `${f(e.msPerStep)} ms (x86 build ${f(e.x86MsPerStep)} ms)`)).join(' | ')} |`);
     }
     L.push('');
   }
