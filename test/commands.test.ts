@@ -266,7 +266,10 @@ describe('commands example: the assembled app with a real model', function () {
     expect(es5Check(app)).to.deep.equal([]);
     const { Device } = await import('../simulator/device');
     const files = new Map<string, Uint8Array>([['commands.app.js', Buffer.from(app, 'latin1')], ['commands.ww', ww]]);
-    const device = new Device({ board: 'BANGLEJS2', screen: { width: 176, height: 176, bpp: 3 } as never, files });
+    const { eForBoard } = await import('../simulator/engine-run');
+    const { getBoard } = await import('../boards/index');
+    // The board's E shim: the runtime picks the Espruino kernels (E.convolve), as on the watch.
+    const device = new Device({ board: 'BANGLEJS2', screen: { width: 176, height: 176, bpp: 3 }, files, E: eForBoard(getBoard('BANGLEJS2')) });
     device.load('commands.app.js');
     const events: { label: string; slots: { duration: { total: number } | null }; action: string }[] = [];
     device.bangle.Bangle.on('watchword', (e: never) => events.push(e));

@@ -41,14 +41,29 @@ export function register(program: Command): void {
     .option('--upload', 'install the app by running its upload.js on the device (node engine), as the espruino CLI would')
     .option('--selftest', "run the app folder's selftest.js on the simulated device instead of a trace")
     .option('--json', 'print the result as JSON')
-    .action(async (opts: { board: string; app?: string; input?: string; engine: string; screenshots?: string; scale: string; realtime?: boolean; upload?: boolean; selftest?: boolean; json?: boolean }) => {
+    .option('--example <name>', 'the app built from examples/<name> (dist/<BOARD>/<name>)')
+    .option('-t, --text <text...>', 'text commands to send to the app as Gadgetbridge notifications (JerryScript: through main.js); prints intent, slots and action')
+    .action(async (opts: { board: string; app?: string; input?: string; engine: string; screenshots?: string; scale: string; realtime?: boolean; upload?: boolean; selftest?: boolean; json?: boolean; example?: string; text?: string[] }) => {
       if (!(SIM_ENGINES as readonly string[]).includes(opts.engine)) {
         throw new WatchwordError(`--engine ${JSON.stringify(opts.engine)}: expected one of ${SIM_ENGINES.join(', ')}`);
       }
       const scale = Number(opts.scale);
       if (!Number.isInteger(scale) || scale < 1 || scale > 8) throw new WatchwordError(`--scale ${JSON.stringify(opts.scale)}: expected an integer 1..8`);
       const board = getBoard(opts.board);
-      const appDir = opts.app ?? defaultAppDir(path.join(ROOT, 'dist'), board.id);
+      if (opts.example !== undefined && !/^[a-z0-9]+$/.test(opts.example)) throw new WatchwordError(`--example ${JSON.stringify(opts.example)}: expected an example folder name (lower-case letters and digits)`);
+      const exampleDir = opts.example ? path.join(ROOT, 'dist', board.id, opts.example) : undefined;
+      if (exampleDir && !opts.app && !fs.existsSync(exampleDir)) throw new WatchwordError(`${exampleDir}: not built; run npm run build:board -- --example ${opts.example} --board ${board.id}`);
+      const appDir = opts.app ?? exampleDir ?? defaultAppDir(path.join(ROOT, 'dist'), board.id);
+      if (opts.text) {
+        // Text commands (examples/commands): delivered as Gadgetbridge notifications / main.js calls.
+        if (opts.input) throw new WatchwordError('--text and --input: give one of them');
+        const { simulateTexts, formatTextResult } = await import('../../examples/commands/simulate-text');
+        const r = await simulateTexts({ board, app: appDir, texts: opts.text, engine: opts.engine as SimEngine, onPrint: (l) => process.stderr.write(`device: ${l}\n`) });
+        if (opts.json) process.stdout.write(JSON.stringify({ app: appDir, board: board.id, results: r.results, errors: r.errors }) + '\n');
+        else for (const x of r.results) process.stdout.write(formatTextResult(x) + '\n');
+        if (r.errors.length) process.stderr.write(`${r.errors.length} uncaught error(s) on the device: ${r.errors.map((e) => `${e.where}: ${e.message}`).join('; ')}\n`);
+        return;
+      }
       if (board.engine === 'jerryscript') {
         // A JerryScript firmware runs main.js with print and the model; it has no sensors to feed.
         if (opts.input) throw new WatchwordError(`--input: board ${board.id} has no sensor events to feed; the JerryScript host runs main.js (and selftest.js) as the firmware would`);

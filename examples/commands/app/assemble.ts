@@ -10,6 +10,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { transformSync } from 'esbuild';
 import { jsLiteral } from '../../../compiler/package/escape';
 import { WatchwordError } from '../../../compiler/errors';
 import { ALPHABET, MAX_CHARS } from '../vocab';
@@ -58,13 +59,18 @@ export function assembleCommandsApp(o: { runtimeJs: string; settings: CommandsAp
   ].join('\n');
 }
 
-/** `main.js` for JerryScript firmware: prints the intent of each text passed to watchwordCommand. */
+/**
+ * `main.js` for JerryScript firmware: prints the intent of each text passed to watchwordCommand.
+ * The glue is minified (esbuild, ES5 in and out; top-level names kept): JerryScript holds the
+ * whole source in its heap, where the commented slot rules alone would take 12 KB.
+ */
 export function assembleCommandsJerry(o: { runtimeJs: string; settings: CommandsAppSettings }): string {
+  const glue = fs.readFileSync(SLOTS_FILE, 'utf8') + '\n' + fs.readFileSync(JERRY_GLUE_FILE, 'utf8');
+  const min = transformSync(glue, { minify: true, target: 'es5', legalComments: 'none' }).code;
   return [
     o.runtimeJs.trimEnd(),
     `var WATCHWORD_APP = ${config(o.settings)};`,
-    fs.readFileSync(SLOTS_FILE, 'utf8').trimEnd(),
-    fs.readFileSync(JERRY_GLUE_FILE, 'utf8').trimEnd(),
+    min.trimEnd(),
     '',
   ].join('\n');
 }

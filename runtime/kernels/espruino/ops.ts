@@ -15,6 +15,7 @@ import type { Ops } from '../ref/ops';
 
 function rowViews(M: Int8Array | null, rows: number, cols: number): (Int8Array | null)[] {
   var out: (Int8Array | null)[] = [];
+  if (M && M.length < rows * cols) M = null; /* an Embedding layer has no W (its table is separate) */
   for (var r = 0; r < rows; r++) {
     var zero = true;
     if (M) for (var j = 0; j < cols && zero; j++) if (M[r * cols + j] !== 0) zero = false;
