@@ -17,8 +17,13 @@ import { baselineSpec, randomFrames, randomModel } from '../bench/models';
 import { runBenchmarks } from '../bench/index';
 import { pretokenisedBytes } from '../bench/size';
 import { estimateStep } from '../bench/calibration';
+import { detectEngines } from '../bench/engines';
+import { measureLatency } from '../bench/latency';
+import { benchModels } from '../bench/models';
+import { engineAvailable } from '../simulator/engines/index';
 import { getBoard } from '../boards/index';
 
+const ROOT_DIR = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const rnd = (rng: () => number, n: number, s = 0.5) => Array.from({ length: n }, () => (rng() * 2 - 1) * s);
 
 function stacked(): ModelIR {
@@ -131,5 +136,44 @@ describe('bench: size and calibration helpers', () => {
     // 3*32*(3+32) + 4*32 MACs, 96 + 4 rows at 5.8 us per loop MAC, × 3000/64.
     expect(slow.msPerStep!).to.be.closeTo((3 * 32 * 35 + 128 + 2 * 100) * 0.0058 * 3000 / 64, 1e-6);
     expect(estimateStep(cal, getBoard('JERRYSCRIPT'), ir).msPerStep).to.equal(null);
+  });
+});
+
+describe('bench: device-engine binaries from the environment', function () {
+  this.timeout(60_000);
+  const saved = { e: process.env.ESPRUINO_BIN, j: process.env.JERRY_BIN };
+  afterEach(() => {
+    if (saved.e === undefined) delete process.env.ESPRUINO_BIN; else process.env.ESPRUINO_BIN = saved.e;
+    if (saved.j === undefined) delete process.env.JERRY_BIN; else process.env.JERRY_BIN = saved.j;
+  });
+
+  it('an unset or missing ESPRUINO_BIN skips the column with a note', () => {
+    delete process.env.ESPRUINO_BIN;
+    expect(detectEngines().find((e) => e.name === 'espruino')).to.include({ available: false, note: 'ESPRUINO_BIN is not set' });
+    process.env.ESPRUINO_BIN = '/nonexistent/espruino';
+    const e = detectEngines().find((x) => x.name === 'espruino')!;
+    expect(e.available).to.equal(false);
+    expect(e.note).to.match(/does not exist/);
+  });
+
+  it('JERRY_BIN: the script runs from a file through the binary and its printed lines are parsed', async function () {
+    // A stand-in binary: a shell script that runs the file with duk (print, no console, ES5 —
+    // what a bare jerry build with print offers); the real jerry is used the same way.
+    if (!engineAvailable('duktape')) this.skip();
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ww-jerry-'));
+    const bin = path.join(dir, 'jerry');
+    fs.writeFileSync(bin, '#!/bin/sh\nexec duk "$1"\n', { mode: 0o755 });
+    try {
+      process.env.JERRY_BIN = bin;
+      const e = detectEngines().find((x) => x.name === 'jerryscript')!;
+      expect(e.available).to.equal(true);
+      const [m] = await benchModels(ROOT_DIR, { kinds: ['lstm'], hidden: [16], input: [3], examples: false, frames: 6 });
+      const r = await measureLatency(e, m, { repeats: 2, targetMs: 4 });
+      expect(r.kernelsAgree).to.equal(true);
+      expect(r.eImpl).to.equal('shim');
+      expect(r.baselineMaxErr).to.be.lessThan(1e-4);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
