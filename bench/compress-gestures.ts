@@ -3,9 +3,11 @@
  *   npx tsx bench/compress-gestures.ts <step> [--model dir] [--data src] [--save dir] [--lr rate] [--temperature T] [--alpha a]
  * steps (each well under 5 minutes on two shared cores, so they run one at a time):
  *   dense                      float and int8 test accuracy of the dense model, .ww bytes
- *   oneshot <s>                magnitude-prune to s, no fine-tuning (the damage to recover)
+ *   oneshot <s>                magnitude-prune to s, no fine-tuning (the damage to recover; and the
+ *                              .ww bytes at that sparsity)
  *   gradual <s> <epochs>       Zhu & Gupta gradual pruning to s while fine-tuning
  *   structured <keep> <epochs> keep <keep> units per recurrent layer, then fine-tune
+ *   both <keep> <s> <epochs>   keep <keep> units, then gradual pruning to s while fine-tuning
  *   distill <units> <epochs>   GRU student trained with and without the dense model as teacher
  *                              (same initial weights, seed, batches and epochs; α = --alpha vs 0)
  * Every figure is measured on the test split with the float reference (what `predict` does)
@@ -43,20 +45,22 @@ const temperature = Number(flag('--temperature', '4'));
 const alphaT = Number(flag('--alpha', '0.7'));
 const [step, a1, a2] = args;
 
-function int8(ir: ModelIR, ds: Dataset): { accuracy: number; wwBytes: number } {
+function int8(ir: ModelIR, ds: Dataset): { accuracy: number; wwBytes: number; wwBytesSparse: number } {
   const cal = calibrate(ir, ds.splits.train.slice(0, 400).map((e) => e.frames), { quiet: true });
-  const p = plan(quantize(ir, cal));
+  const q = quantize(ir, cal);
+  const p = plan(q, { sparse: false });
   const net = int8Net(p);
   let ok = 0;
   for (const e of ds.splits.test) if (net.classify(e.frames).index === e.label) ok++;
-  return { accuracy: ok / ds.splits.test.length, wwBytes: wwBytes(p).length };
+  // The sparse encoding changes storage only (the weights are expanded at load): same outputs.
+  return { accuracy: ok / ds.splits.test.length, wwBytes: wwBytes(p).length, wwBytesSparse: wwBytes(plan(q, { sparse: true })).length };
 }
 
 function figures(ir: ModelIR, ds: Dataset) {
   const rep = sparsity(ir);
   const q = int8(ir, ds);
   return {
-    float: floatAccuracy(ir, ds.splits.test), int8: q.accuracy, wwBytes: q.wwBytes,
+    float: floatAccuracy(ir, ds.splits.test), int8: q.accuracy, wwBytes: q.wwBytes, wwBytesSparse: q.wwBytesSparse,
     weights: rep.weights, zeros: rep.zeros, weightSparsity: rep.weightSparsity,
     units: ir.layers.map((l) => ('units' in l ? l.units : l.dim)),
   };
@@ -64,7 +68,7 @@ function figures(ir: ModelIR, ds: Dataset) {
 
 const pct = (x: number) => `${(100 * x).toFixed(2)} %`;
 function print(name: string, f: ReturnType<typeof figures>) {
-  console.log(`${name}: float ${pct(f.float)}, int8 ${pct(f.int8)}, sparsity ${pct(f.weightSparsity)} (${f.zeros}/${f.weights}), units ${f.units.join('/')}, .ww ${f.wwBytes} B (dense encoding)`);
+  console.log(`${name}: float ${pct(f.float)}, int8 ${pct(f.int8)}, sparsity ${pct(f.weightSparsity)} (${f.zeros}/${f.weights}), units ${f.units.join('/')}, .ww ${f.wwBytes} B dense / ${f.wwBytesSparse} B sparse encoding (${(f.wwBytesSparse / f.wwBytes).toFixed(3)})`);
 }
 
 async function save(ir: ModelIR) {
@@ -111,6 +115,17 @@ switch (step) {
     result.shrunk = before; result.pruned = f; result.history = history;
     break;
   }
+  case 'both': {
+    // Structured then gradual magnitude pruning, one fine-tuning run: smaller matrices and sparse.
+    const shrunk = pruneUnits(dense, { keep: Number(a1) });
+    const { ir, history } = await finetune(shrunk, ds.splits.train, { epochs: Number(args[3]), schedule: { final: Number(a2) }, validation: ds.splits.validation, seed: 1, learningRate: lr });
+    const f = figures(ir, ds);
+    print(`keep ${a1} units + gradual ${a2} / ${args[3]} epochs`, f);
+    result.pruned = f; result.history = history;
+    result.wwVsDense = f.wwBytesSparse / denseFig.wwBytes;
+    await save(ir);
+    break;
+  }
   case 'distill': {
     const tf = await initTf();
     const units = Number(a1), epochs = Number(a2);
@@ -127,7 +142,7 @@ switch (step) {
     break;
   }
   default:
-    throw new Error(`unknown step '${step}' (dense, oneshot, gradual, structured, distill)`);
+    throw new Error(`unknown step '${step}' (dense, oneshot, gradual, structured, both, distill)`);
 }
 
 /** An IR of the builder's student shape with zero weights, for irFromTfjs to fill. */
