@@ -6,8 +6,8 @@
  * "loop MAC" = what `s += a[i] * b[i]` costs per element on that engine):
  *     t_step = loopMs × (alpha × MACs + beta × rows)
  * MACs = weight multiply-adds per step, rows = gate/output rows (each row also pays a
- * requantize, a table lookup, the gate arithmetic). alpha and beta are fitted by least squares
- * on the sweep, per desktop interpreter (QuickJS, Duktape: interpreters like the device
+ * requantize, a table lookup, the gate arithmetic). alpha and beta are fitted by relative least
+ * squares on the sweep (each model's own interleaved dot-loop timing as the unit), per desktop interpreter (QuickJS, Duktape: interpreters like the device
  * engines; Node's JIT is left out of the fit) with the reference kernels, and their median is
  * used. On a device:
  *   Espruino, reference kernels:  t = L_esp × (alpha × MACs + beta × rows)
@@ -87,7 +87,8 @@ export function computeCalibration(latency: LatencyResult[], loops: Record<strin
     const macs = rs.map((r) => byId.get(r.model)!.macs);
     const rows = rs.map((r) => rowsPerStep(byId.get(r.model)!.ir));
     const y = rs.map((r) => r.ms.ref / (r.ms.loop / 1000));
-    const [alpha, beta] = fit2(macs, rows, y);
+    // Relative least squares (each equation divided by its y): small and large models count alike.
+    const [alpha, beta] = fit2(macs.map((v, i) => v / y[i]), rows.map((v, i) => v / y[i]), y.map(() => 1));
     const maxRelErr = Math.max(...y.map((v, i) => Math.abs(alpha * macs[i] + beta * rows[i] - v) / v));
     const big = rs.reduce((a, b) => (byId.get(b.model)!.macs > byId.get(a.model)!.macs ? b : a));
     const bm = byId.get(big.model)!.macs;

@@ -183,7 +183,7 @@ export function resultsMarkdown(r: BenchResults): string {
   // Calibration
   const c = r.calibration;
   L.push('## Latency calibration (per-board estimate for report.md)', '');
-  L.push('Model of one step, in units of the engine\'s plain int8 dot-loop multiply-add (`s += a[i] * b[i]`): `t = loop × (alpha × MACs + beta × rows)`, rows = gate/output rows (each pays a requantize, a table lookup and the gate arithmetic). Fitted by least squares on the sweep, reference kernels:', '');
+  L.push('Model of one step, in units of the engine\'s plain int8 dot-loop multiply-add (`s += a[i] * b[i]`): `t = loop × (alpha × MACs + beta × rows)`, rows = gate/output rows (each pays a requantize, a table lookup and the gate arithmetic). Fitted by relative least squares on the sweep (each run\'s own interleaved dot-loop timing as the unit), reference kernels:', '');
   L.push('| engine | dot loop ms / 1000 MACs | alpha | beta | max rel. error of fit | runtime ms / 1000 MACs (largest model) | float baseline ms / 1000 MACs |', '|---|---:|---:|---:|---:|---:|---:|');
   for (const x of c.fits) L.push(`| ${x.engine} | ${f(x.loopMsPerKMac)} | ${f(x.alpha)} | ${f(x.beta)} | ${pct(x.maxRelErr)} | ${f(x.refMsPerKMac)} | ${f(x.baselineMsPerKMac)} |`);
   L.push('', `Used: alpha = ${f(c.alpha)}, beta = ${f(c.beta)} (median over the interpreters QuickJS and Duktape; Node's JIT is not a model of a device interpreter).`, '');
