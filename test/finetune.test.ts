@@ -75,6 +75,29 @@ describe('IR <-> TF.js', () => {
     m.dispose();
   });
 
+  it('an Embedding model: conversion matches the float reference and fine-tuning keeps a pruned table at zero', async () => {
+    const tf = await initTf();
+    const rng = seedrandom('emb');
+    const base = model('emb-rec', [['gru', 4]]);
+    const table = Float32Array.from({ length: 10 * 3 }, () => (rng() * 2 - 1) * 0.8);
+    const ir = verify({
+      ...base, input: { features: 1, deviceType: 'token', scale: 1, unit: 'token' },
+      layers: [{ kind: 'embedding', name: 'emb', vocab: 10, dim: 3, table: tensor(table, [10, 3]) }, ...base.layers],
+    });
+    const rows: Example[] = Array.from({ length: 30 }, (_, i) => ({ label: i % 3, frames: Array.from({ length: 5 }, (_, t) => [(i * 7 + t * (i % 3 + 1)) % 10]) }));
+    const m = irToTfjs(tf, ir);
+    const got = predictRows(tf, m, ir.input, rows, 3);
+    rows.forEach((e, i) => { const want = runFloat(ir, e.frames); for (let k = 0; k < 3; k++) expect(got[i][k]).to.be.closeTo(want[k], 1e-5); });
+    m.dispose();
+    const pruned = pruneMagnitude(ir, { sparsity: 0.5, embedding: true });
+    const zt = Array.from(contiguous((pruned.layers[0] as Extract<Layer, { kind: 'embedding' }>).table), (v) => v === 0);
+    expect(zt.filter(Boolean).length).to.be.greaterThan(0);
+    const { ir: out } = await finetune(pruned, rows, { epochs: 2, embedding: true, learningRate: 0.05, quiet: true });
+    const after = contiguous((out.layers[0] as Extract<Layer, { kind: 'embedding' }>).table);
+    zt.forEach((z, k) => { if (z) expect(after[k]).to.equal(0); });
+    expect(Array.from(after).some((v, k) => !zt[k] && v !== contiguous((pruned.layers[0] as Extract<Layer, { kind: 'embedding' }>).table)[k])).to.equal(true);
+  });
+
   it('refuses what TF.js cannot train, naming the layer', async () => {
     const tf = await initTf();
     const ir = model('ra', [['gru', 3]]);

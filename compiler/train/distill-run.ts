@@ -41,6 +41,9 @@ export async function runDistillation(cfg: TrainConfig, teacherFile: string, opt
     throw new WatchwordError(`${teacherFile}: the teacher takes ${teacher.input.features} features × ${teacher.input.scale}, the data set has ${ds.input.features} × ${ds.input.scale}`);
   }
   const tf = await initTf();
+  // Token models train on the CPU backend (see distill.ts); build the student there too.
+  const backend = tf.getBackend();
+  if (tokens) await tf.setBackend('cpu');
   const model = buildModel(tf, cfg.model, ds.input.features, ds.labels.length, cfg.seed);
   try {
     const history = await distill(model, teacher, ds.input, ds.splits.train, {
@@ -64,5 +67,6 @@ export async function runDistillation(cfg: TrainConfig, teacherFile: string, opt
     };
   } finally {
     model.dispose();
+    if (tf.getBackend() !== backend) await tf.setBackend(backend);
   }
 }

@@ -77,6 +77,18 @@ function teacherLogits(tf: typeof TF, teacher: TF.LayersModel, input: InputSpec,
 
 export async function distill(student: TF.LayersModel, teacherIn: TF.LayersModel | ModelIR, input: InputSpec, train: Example[], opts: DistillOptions): Promise<DistillEpoch[]> {
   const tf = await initTf();
+  // The WASM backend has no UnsortedSegmentSum, the gradient of an Embedding lookup: token
+  // models train on TF.js's CPU backend (slower, exact), as `runTraining` does.
+  const backend = tf.getBackend();
+  if (input.deviceType === 'token') await tf.setBackend('cpu');
+  try {
+    return await distillOn(tf, student, teacherIn, input, train, opts);
+  } finally {
+    if (tf.getBackend() !== backend) await tf.setBackend(backend);
+  }
+}
+
+async function distillOn(tf: typeof TF, student: TF.LayersModel, teacherIn: TF.LayersModel | ModelIR, input: InputSpec, train: Example[], opts: DistillOptions): Promise<DistillEpoch[]> {
   const T = opts.temperature ?? 4;
   const alpha = opts.alpha ?? 0.7;
   if (!(T > 0) || !Number.isFinite(T)) throw new WatchwordError(`distillation temperature must be a positive number, got ${T}`);

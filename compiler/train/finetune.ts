@@ -123,12 +123,24 @@ export function checkClassifier(ir: ModelIR, what: string): void {
 }
 
 export async function finetune(irIn: ModelIR, train: Example[], opts: FinetuneOptions): Promise<{ ir: ModelIR; history: EpochLog[] }> {
+  const tf = await initTf();
+  // The WASM backend has no UnsortedSegmentSum, the gradient of an Embedding lookup: token
+  // models train on TF.js's CPU backend (slower, exact), as `runTraining` does.
+  const backend = tf.getBackend();
+  if (irIn.layers[0]?.kind === 'embedding') await tf.setBackend('cpu');
+  try {
+    return await finetuneOn(tf, irIn, train, opts);
+  } finally {
+    if (tf.getBackend() !== backend) await tf.setBackend(backend);
+  }
+}
+
+async function finetuneOn(tf: typeof TF, irIn: ModelIR, train: Example[], opts: FinetuneOptions): Promise<{ ir: ModelIR; history: EpochLog[] }> {
   const ir = verify(irIn, 'fine-tuning input');
   const where = ir.source?.file ?? ir.name;
   checkClassifier(ir, 'fine-tuning');
   if (!Number.isInteger(opts.epochs) || opts.epochs < 1) throw new WatchwordError(`${where}: fine-tuning epochs must be a positive integer, got ${opts.epochs}`);
   if (train.length === 0) throw new WatchwordError(`${where}: no training rows for fine-tuning`);
-  const tf = await initTf();
   const classes = outputSize(ir);
   const embedding = opts.embedding ?? false;
   const sched: Required<Schedule> | undefined = opts.schedule && {
