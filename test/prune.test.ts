@@ -11,7 +11,7 @@ import { verify } from '../compiler/ir/verify';
 import { pruneMagnitude, pruneMagnitudeReport } from '../compiler/compress/prune';
 import { pruneUnits, unitImportance } from '../compiler/compress/prune-structured';
 import { sparsity } from '../compiler/compress/sparsity';
-import { parsePruneSpec } from '../compiler/compress/prune-model';
+import { parsePruneSpec, pruneModel } from '../compiler/compress/prune-model';
 import { runFloat } from '../compiler/reference/float';
 import { WatchwordError } from '../compiler/errors';
 
@@ -196,5 +196,23 @@ describe('--prune values', () => {
     expect(() => parsePruneSpec('1.5')).to.throw(WatchwordError, /--prune 1\.5/);
     expect(() => parsePruneSpec('theta=')).to.throw(WatchwordError, /θ/);
     expect(() => parsePruneSpec('lots')).to.throw(WatchwordError, /sparsity in \[0, 1\)/);
+  });
+});
+
+describe('pruneModel (the pruning stage of prune and build)', () => {
+  it('removes units first, then meets the sparsity on the smaller model; no data needed without fine-tuning', async () => {
+    const ir = makeModel('pm');
+    const before = snapshot(ir);
+    const r = await pruneModel(ir, { sparsity: 0.5, units: { remove: 2 } });
+    expect(r.ir.layers.slice(0, 2).map((l) => (l as RecurrentLayer).units)).to.deep.equal([4, 3]);
+    const rep = sparsity(r.ir);
+    expect(rep.zeros).to.equal(Math.round(0.5 * rep.weights));
+    expect(r.gradual).to.equal(false);
+    expect(r.thresholds.length).to.equal(5);
+    expect(snapshot(ir)).to.deep.equal(before);
+    let err: unknown;
+    try { await pruneModel(ir, { sparsity: 0.5, finetune: 2 }); } catch (e) { err = e; }
+    expect(err).to.be.instanceOf(WatchwordError);
+    expect(String((err as Error).message)).to.match(/needs a data set/);
   });
 });
