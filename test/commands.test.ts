@@ -240,6 +240,7 @@ describe('commands example: the assembled app with a real model', function () {
   let ww: Uint8Array;
   let runtimeJs = '';
   let ready = false;
+  let reference: (text: string) => { label: string; score: number };
 
   before(async function () {
     if (!fs.existsSync(MODEL)) this.skip();
@@ -250,7 +251,11 @@ describe('commands example: the assembled app with a real model', function () {
     const { getBoard } = await import('../boards/index');
     const ir = await loadModel(MODEL);
     const ds = generateCommandsDataset({ seed: 1, train: 30, validation: 1, test: 1 });
-    ww = wwBytes(planModel(ir, ds.splits.train.map((e) => e.frames), { quiet: true, features: getBoard('BANGLEJS2').features }));
+    const plan = planModel(ir, ds.splits.train.map((e) => e.frames), { quiet: true, features: getBoard('BANGLEJS2').features });
+    ww = wwBytes(plan);
+    const { int8Net, runInt8 } = await import('../compiler/reference/int8');
+    const net = int8Net(plan);
+    reference = (text) => runInt8(net, tokenize(text).map((id) => [id]));
     runtimeJs = (await buildRuntime({ entry: path.join(RUNTIME_DIR, 'index.ts') })).code;
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ww-commands-'));
     ready = true;
@@ -271,12 +276,15 @@ describe('commands example: the assembled app with a real model', function () {
     // The board's E shim: the runtime picks the Espruino kernels (E.convolve), as on the watch.
     const device = new Device({ board: 'BANGLEJS2', screen: { width: 176, height: 176, bpp: 3 }, files, E: eForBoard(getBoard('BANGLEJS2')) });
     device.load('commands.app.js');
-    const events: { label: string; slots: { duration: { total: number } | null }; action: string }[] = [];
+    const events: { label: string; score: number; slots: { duration: { total: number } | null }; action: string }[] = [];
     device.bangle.Bangle.on('watchword', (e: never) => events.push(e));
     device.run('GB({t:"notify", id:1, src:"Gadgetbridge", title:"", body:"Set a timer for 5 minutes"})', 'gb');
     device.run('GB({t:"notify", id:2, src:"Messages", title:"Anna", body:"your package has been delivered"})', 'gb');
     expect(device.errors).to.deep.equal([]);
     expect(events).to.have.length(2);
+    // Intent and score are exactly the integer reference's (Espruino kernels through the E shim).
+    expect(events[0].label).to.equal(reference('Set a timer for 5 minutes').label);
+    expect(events[0].score).to.equal(reference('Set a timer for 5 minutes').score);
     expect(events[0].label).to.equal('timer');
     expect(events[0].slots.duration!.total).to.equal(300);
     expect(events[0].action).to.equal('Timer 5 min');

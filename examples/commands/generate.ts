@@ -4,8 +4,8 @@
  * its intent. An example is drawn from a sentence template (templates.ts), its slots filled
  * with durations and clock times (phrases.ts), then dressed the way real text varies: a
  * polite prefix or suffix, casing, end punctuation, and typing noise — dropped, swapped,
- * doubled letters and neighbouring keys on a QWERTY layout. The model sees the tokenized
- * text (vocab.ts): one character per time step.
+ * doubled letters and neighbouring keys on a QWERTY layout, at a rate per character. The
+ * model sees the tokenized text (vocab.ts): one character per time step.
  *
  * Splits: train, validation and test draw from each intent's `seen` templates; the extra
  * `heldout` split draws only from the `heldout` templates, which training never sees, to
@@ -49,7 +49,7 @@ export interface CommandGenOptions {
   heldout?: number;
 }
 
-export const COMMAND_DEFAULTS = { seed: 1, train: 250, validation: 50, test: 150, heldout: 100 };
+export const COMMAND_DEFAULTS = { seed: 1, train: 450, validation: 60, test: 150, heldout: 100 };
 
 /** One generated text with everything known about it. */
 export interface CommandText {
@@ -97,6 +97,9 @@ export function typo(rng: Rng, s: string): string {
   return s.slice(0, i) + r + s.slice(i + 1);
 }
 
+/** Chance of a typing slip per character (about one text in four gets one). */
+export const TYPO_RATE = 0.018;
+
 const PREFIXES = ['please ', 'hey ', 'ok ', 'can you ', 'could you ', 'hey watch ', 'watch, ', 'um ', 'quick, '];
 const SUFFIXES = [' please', ' now', ' thanks', ' pls', ' thank you', ' asap'];
 
@@ -138,11 +141,13 @@ export function drawCommand(rng: Rng, intent: Intent, heldout: boolean): Command
     else if (wrap < 0.22) s = s + pick(rng, SUFFIXES);
     s = punctuate(rng, casing(rng, s));
     const clean = s;
-    const k = rng();
-    if (k < 0.25) s = typo(rng, s);
-    else if (k < 0.33) s = typo(rng, typo(rng, s));
-    // A draw longer than the model's window is drawn again (after 20 tries it is cut, as the app would).
-    if (normalizeText(s).length > 0 && (s.length <= MAX_CHARS || attempt >= 20)) return { text: s, clean, intent, template, slots };
+    // Typing slips per character (a long text gets more than a short one), at most three.
+    let slips = 0;
+    for (let i = 0; i < s.length; i++) if (rng() < TYPO_RATE) slips++;
+    for (let i = 0; i < Math.min(slips, 3); i++) s = typo(rng, s);
+    // A draw longer than the model's window is drawn again (after 20 tries it is cut, as the app
+    // would), and so is one of a single character (no command; TF.js training fails on it).
+    if (normalizeText(s).length > 1 && (s.length <= MAX_CHARS || attempt >= 20)) return { text: s, clean, intent, template, slots };
   }
 }
 
