@@ -35,7 +35,7 @@ export interface BenchOptions {
 }
 
 /** Models whose memory is measured (the walk and literal sources are costly for the biggest). */
-const MEMORY_MODELS = ['example:gestures', 'gru-h32-i3', 'gru-h64-i16', 'lstm-h64-i16', 'gru-h128-i40'];
+const MEMORY_MODELS = ['example:gestures', 'example:commands', 'gru-h32-i3', 'gru-h64-i16', 'lstm-h64-i16', 'gru-h128-i40'];
 
 export async function runBenchmarks(o: BenchOptions = {}): Promise<BenchResults> {
   const t0 = Date.now();

@@ -84,6 +84,12 @@ export function randomFrames(features: number, n: number, seed: string): number[
   return Array.from({ length: n }, () => Array.from({ length: features }, () => Math.max(-128, Math.min(127, Math.round((rng() * 2 - 1) * 128)))));
 }
 
+/** Random token-id frames ([id]) below `vocab`. */
+export function randomTokens(vocab: number, n: number, seed: string): number[][] {
+  const rng = seedrandom(seed);
+  return Array.from({ length: n }, () => [Math.floor(rng() * vocab)]);
+}
+
 export function paramCount(ir: ModelIR): number {
   let n = 0;
   for (const l of ir.layers) {
@@ -160,9 +166,11 @@ export async function exampleModels(root: string, frames: number): Promise<Bench
     const m = path.join(dir, name, 'model');
     if (!fs.existsSync(m)) continue;
     const ir = await loadModel(m);
-    if (ir.input.deviceType === 'token') continue; // the latency harness feeds numeric frames
-    const calib = Array.from({ length: 50 }, (_, i) => randomFrames(ir.input.features, 20, `calib-${name}-${i}`));
-    out.push(benchModel(`example:${name}`, ir, calib, randomFrames(ir.input.features, frames, `frames-${name}`), true));
+    const first = ir.layers[0];
+    // Token models (Embedding first) get random token ids; the others random int8 frames.
+    const gen = (n: number, seed: string) => (first.kind === 'embedding' ? randomTokens(first.vocab, n, seed) : randomFrames(ir.input.features, n, seed));
+    const calib = Array.from({ length: 50 }, (_, i) => gen(20, `calib-${name}-${i}`));
+    out.push(benchModel(`example:${name}`, ir, calib, gen(frames, `frames-${name}`), true));
   }
   return out;
 }

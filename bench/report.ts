@@ -108,9 +108,8 @@ export function resultsMarkdown(r: BenchResults): string {
   if (r.errors.length) L.push('Errors during the run:', '', ...r.errors.map((e) => `- ${md(e)}`), '');
 
   // Headline
-  const ex = r.models.find((m) => m.example);
   L.push('## Headline', '');
-  if (ex) {
+  for (const ex of r.models.filter((m) => m.example)) {
     const sz = r.sizes.find((s) => s.model === ex.id);
     L.push(`Example \`${ex.id}\` (${ex.macs} multiply-adds per step):`, '');
     for (const e of avail) {
@@ -121,7 +120,7 @@ export function resultsMarkdown(r: BenchResults): string {
     for (const mr of r.memory.filter((x) => x.model === ex.id)) {
       L.push(`- Memory on ${mr.engine} (${mr.method}): loaded from a Storage-mapped buffer ${kb(mr.bytes.storage)}, .ww as array literal ${kb(mr.bytes.literal)}, as atob string ${kb(mr.bytes.atob)}; hand-written float model ${kb(mr.bytes.baseline)}.`);
     }
-    const acc = r.accuracy.filter((a) => a.variant === 'dense');
+    const acc = r.accuracy.filter((a) => a.variant === 'dense' && `example:${a.example}` === ex.id);
     for (const a of acc) L.push(`- Accuracy (${a.example}, ${a.testRows} test sequences): float ${pct(a.float)}, int8 ${pct(a.int8)}.`);
     L.push('');
   }
