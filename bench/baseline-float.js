@@ -17,7 +17,7 @@ var WWBaseline = (function () {
     return 1 / (1 + Math.exp(-x));
   }
   function hardSigmoid(x) {
-    var y = 0.2 * x + 0.5;
+    var y = x / 5 + 1 / 2; // = 0.2x + 0.5 without float literals (Espruino parses those 1-2 ulp off)
     return y < 0 ? 0 : y > 1 ? 1 : y;
   }
   function tanh(x) {

@@ -17,6 +17,7 @@ import { baselineSpec, randomFrames, randomModel } from '../bench/models';
 import { runBenchmarks } from '../bench/index';
 import { pretokenisedBytes } from '../bench/size';
 import { estimateStep } from '../bench/calibration';
+import { es5Check } from '../compiler/emit/es5check';
 import { detectEngines } from '../bench/engines';
 import { measureLatency } from '../bench/latency';
 import { benchModels } from '../bench/models';
@@ -81,6 +82,10 @@ describe('bench: hand-written float baseline = float reference', () => {
       expect(err, 'float32 baseline vs float64 reference').to.be.lessThan(1e-4);
     });
   }
+
+  it('is in the device ES5 subset (it runs on every engine, Espruino included)', () => {
+    expect(es5Check(BASELINE_SOURCE)).to.deep.equal([]);
+  });
 
   it('a layer with an initial state is refused (the baseline does not model it)', () => {
     const ir = randomModel('gru', 16, 3);
