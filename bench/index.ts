@@ -54,12 +54,18 @@ export async function runBenchmarks(o: BenchOptions = {}): Promise<BenchResults>
   let done = 0;
   const tick = (s: string) => bar.update(++done, s);
   const errors: string[] = [];
+  const skipped: string[] = [];
   const latency: LatencyResult[] = [];
   const loops: Record<string, number> = {};
   const memory: MemoryResult[] = [];
   const opts = { repeats, targetMs };
   for (const e of avail) {
     for (const m of models) {
+      if (e.maxMacs !== undefined && m.macs > e.maxMacs) {
+        skipped.push(`${e.name}: ${m.id} (${m.macs} MACs/step > ${e.maxMacs}) not timed`);
+        tick(`${e.name} ${m.id} skipped`);
+        continue;
+      }
       try {
         const r = await measureLatency(e, m, opts);
         if (!r.kernelsAgree) errors.push(`${e.name} ${m.id}: the Espruino kernel set disagrees with the reference kernels`);
@@ -91,7 +97,7 @@ export async function runBenchmarks(o: BenchOptions = {}): Promise<BenchResults>
   const results: BenchResults = {
     date: new Date().toISOString(), seconds: (Date.now() - t0) / 1000, quick, repeats, targetMs,
     engines, models, latency, loops, memory, memoryModels: memModels.map((m) => m.id), sizes, code, accuracy, calibration,
-    boards: BOARD_IDS.map((id) => getBoard(id)), errors,
+    boards: BOARD_IDS.map((id) => getBoard(id)), errors, skipped,
   };
   fs.mkdirSync(outDir, { recursive: true });
   fs.writeFileSync(path.join(outDir, 'RESULTS.md'), resultsMarkdown(results));
@@ -105,7 +111,7 @@ function arg(args: string[], name: string): string | undefined {
   return i >= 0 ? args[i + 1] : undefined;
 }
 
-if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const num = (s: string | undefined, what: string) => {
     if (s === undefined) return undefined;
@@ -121,4 +127,12 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
   process.stdout.write(`wrote ${path.join(out, 'RESULTS.md')}, latency.svg, calibration.json in ${r.seconds.toFixed(0)} s${r.errors.length ? ` with ${r.errors.length} errors (listed in RESULTS.md)` : ''}\n`);
   for (const e of r.engines.filter((x) => !x.available)) process.stdout.write(`note: ${e.name} skipped: ${e.note}\n`);
   if (r.errors.length) process.exitCode = 1;
+}
+
+// No top-level await: test files import this module, and a loader may require() it.
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main().catch((e: Error) => {
+    process.stderr.write(`bench: ${e.message}\n`);
+    process.exit(1);
+  });
 }

@@ -100,7 +100,7 @@ for (var i = 0; i < NAMES.length; i++) {
     KEEP.push(net);
     var m1 = PROBE();
     if (WALK) print('mem ' + name + ' ' + walk(net, MAPPED));
-    else if (ON_ESPRUINO) print('mem ' + name + ' ' + (m1 - m0) * process.memory().blocksize + ' ' + (m1 - m0));
+    else if (ON_ESPRUINO) print('mem ' + name + ' ' + (m1 - m0) * (process.memory().blocksize || 0) + ' ' + (m1 - m0));
     else print('mem ' + name + ' ' + (m1 - m0));
   } catch (e) {
     print('fail ' + name + ' ' + String(e).split('\\n')[0]);

@@ -34,6 +34,8 @@ export interface BenchResults {
   calibration: Calibration;
   boards: BoardProfile[];
   errors: string[];
+  /** Models an engine did not time (too slow there), with the reason. */
+  skipped: string[];
 }
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -106,6 +108,7 @@ export function resultsMarkdown(r: BenchResults): string {
   for (const e of r.engines) L.push(`| ${e.name} | ${md(e.version)} | ${e.available ? 'yes' : `skipped: ${md(e.note ?? '')}`} |`);
   L.push('');
   if (r.errors.length) L.push('Errors during the run:', '', ...r.errors.map((e) => `- ${md(e)}`), '');
+  if (r.skipped.length) L.push('Not timed:', '', ...r.skipped.map((e) => `- ${md(e)}`), '');
 
   // Headline
   L.push('## Headline', '');
