@@ -104,6 +104,12 @@ export async function simulate(o: SimulateOptions): Promise<SimulateResult> {
     const rec: Recognition = { t: device.scheduler.getTime(), index: Number(r.index), label: String(r.label), score: Number(r.score) };
     if (expected !== undefined) rec.expected = expected;
     recognitions.push(rec);
+    // The screen as the app announced the command (it emits after drawing), before anything later draws.
+    if (o.screenshots && device.fb) {
+      const file = path.join(o.screenshots, `${String(recognitions.length).padStart(3, '0')}-${rec.t.toFixed(2)}s-${fileSafe(rec.label)}.png`);
+      writePng(device.fb, file, o.screenshotScale ?? 1);
+      screenshots.push(file);
+    }
   };
   device.load(`${app.id}.app.js`);
   // After load(): loading an app forgets earlier handlers, as on the device.
@@ -113,15 +119,7 @@ export async function simulate(o: SimulateOptions): Promise<SimulateResult> {
     // Let promise callbacks (Bangle.buzz().then ...) run, as the device's idle loop would.
     await Promise.resolve();
     await Promise.resolve();
-    while (seen < recognitions.length) {
-      const r = recognitions[seen++];
-      if (o.screenshots && device.fb) {
-        const file = path.join(o.screenshots, `${String(seen).padStart(3, '0')}-${r.t.toFixed(2)}s-${fileSafe(r.label)}.png`);
-        writePng(device.fb, file, o.screenshotScale ?? 1);
-        screenshots.push(file);
-      }
-      o.onRecognition?.(r);
-    }
+    for (; seen < recognitions.length; seen++) o.onRecognition?.(recognitions[seen]);
   };
 
   const start = Date.now();
