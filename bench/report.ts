@@ -12,7 +12,7 @@ import type { LatencyResult } from './latency';
 import type { MemoryResult } from './memory';
 import type { CodeSize, ModelSize } from './size';
 import type { AccuracyRow } from './accuracy';
-import { estimateStep, type Calibration } from './calibration';
+import { estimateStep, rowsPerStep, type Calibration } from './calibration';
 import type { BenchModel } from './models';
 import type { BoardProfile } from '../boards/types';
 
@@ -189,6 +189,11 @@ export function resultsMarkdown(r: BenchResults): string {
   L.push('| engine | dot loop ms / 1000 MACs | alpha | beta | max rel. error of fit | runtime ms / 1000 MACs (largest model) | float baseline ms / 1000 MACs |', '|---|---:|---:|---:|---:|---:|---:|');
   for (const x of c.fits) L.push(`| ${x.engine} | ${f(x.loopMsPerKMac)} | ${f(x.alpha)} | ${f(x.beta)} | ${pct(x.maxRelErr)} | ${f(x.refMsPerKMac)} | ${f(x.baselineMsPerKMac)} |`);
   L.push('', `Used: alpha = ${f(c.alpha)}, beta = ${f(c.beta)} (median over the interpreters QuickJS and Duktape; Node's JIT is not a model of a device interpreter).`, '');
+  for (const m of r.models.filter((x) => x.example)) {
+    const rows = rowsPerStep(m.ir);
+    const share = c.beta * rows / (c.alpha * m.macs + c.beta * rows);
+    L.push(`Per-row work in \`${md(m.id)}\` (${m.macs} MACs, ${rows} rows): ${pct(share)} of a step with the reference kernels by this fit. Once \`E.convolve\` makes the dot products native, this JS per-row work (requantize, table lookups, gate arithmetic) is what remains, so it dominates the Espruino estimate below.`, '');
+  }
   L.push('Device figures (DESIGN.md, measured on x86 builds): Espruino ' + `${c.reference.espruinoLoop} ms per 1000 int8 MACs in a JS loop, ${c.reference.espruinoConvolve} ms through \`E.convolve\`; JerryScript 3.0 ${c.reference.jerryLoop} ms. Estimate per board:`, '');
   L.push('- Espruino with `eConvolve` + `eMapInPlace` (Espruino kernels): `t = C × MACs + L × beta × rows` (dot products native, per-row work in JS);');
   L.push('- Espruino without them (reference kernels), and JerryScript: `t = L × (alpha × MACs + beta × rows)`;');
