@@ -166,9 +166,14 @@ export function resultsMarkdown(r: BenchResults): string {
 
   // Size
   L.push('## Size', '');
-  L.push('| model | parameters | float32 B | Float32Array literal B | .ww B (dense int8) | float32 / .ww | .ww sparse |', '|---|---:|---:|---:|---:|---:|---|');
-  for (const s of r.sizes) L.push(`| ${md(s.model)} | ${s.params} | ${s.float32Bytes} | ${s.floatLiteralBytes} | ${s.wwBytes} | ${f(s.float32Bytes / s.wwBytes)} | n/a |`);
-  L.push('', '`.ww sparse`: the .ww format has no sparse section encoding yet; a pruned model stores its zeros (see the accuracy table: same .ww bytes).', '');
+  L.push('| model | parameters | float32 B | Float32Array literal B | .ww B (int8) | float32 / .ww |', '|---|---:|---:|---:|---:|---:|');
+  for (const s of r.sizes) L.push(`| ${md(s.model)} | ${s.params} | ${s.float32Bytes} | ${s.floatLiteralBytes} | ${s.wwBytes} | ${f(s.float32Bytes / s.wwBytes)} |`);
+  L.push('', 'These models have no zero weights, so every matrix is stored dense. Pruned models: the plan stores a mostly-zero matrix in a sparse form when that is smaller; the measured effect is in the `.ww B` column of the accuracy table below (live rows; recorded rows keep the bytes of their own run):', '');
+  for (const d of r.accuracy.filter((a) => a.variant === 'dense')) {
+    const pr = r.accuracy.filter((a) => a.example === d.example && a.sparsity > 0 && !a.note);
+    if (pr.length) L.push(`- ${md(d.example)}: dense ${d.wwBytes} B; ${pr.map((a) => `${pct(a.sparsity)} zeros → ${a.wwBytes} B`).join(', ')}.`);
+  }
+  L.push('');
   L.push('Code the device parses (minified with esbuild at ES5; pretokenised with the espruino package\'s own pretokeniser, `plugins/pretokenise.js` with PRETOKENISE=2):', '');
   L.push('| code | source B | minified B | pretokenised B |', '|---|---:|---:|---:|');
   for (const c of r.code) L.push(`| ${md(c.name)} | ${c.sourceBytes} | ${c.minifiedBytes} | ${c.pretokenisedBytes} |`);

@@ -1,8 +1,8 @@
 /**
  * Sizes: per model, the float32 weights a hand-written app carries (bytes, and the source of
- * a `new Float32Array([...])` literal) against the `.ww` file (dense int8; the format has no
- * sparse encoding yet, so a pruned model's zeros are stored too); and the code the device
- * parses: the bundled runtime and the hand-written baseline, minified (esbuild, ES5) and then
+ * a `new Float32Array([...])` literal) against the `.ww` file (the sweep has no zero weights,
+ * so its matrices are stored dense int8; pruned examples' .ww sizes come from the accuracy
+ * job); and the code the device parses: the bundled runtime and the hand-written baseline, minified (esbuild, ES5) and then
  * pretokenised the way the espruino tools do before upload. The pretokeniser is the espruino
  * npm package's own plugin (plugins/pretokenise.js, `Espruino.Plugins.Pretokenise.tokenise`),
  * loaded into a vm context with the small `Espruino` object it expects and
