@@ -23,7 +23,13 @@ export interface SplitFigures {
   agree: number | null;
 }
 
-export interface CommandFigures { labels: string[]; test: SplitFigures; heldout: SplitFigures }
+export interface CommandFigures {
+  labels: string[];
+  test: SplitFigures;
+  heldout: SplitFigures;
+  /** The test texts that do not occur (as token sequences) in the training split. */
+  novelTest: SplitFigures;
+}
 
 function measure(rows: Example[], n: number, predict: (frames: number[][]) => number): { correct: number; perClass: { correct: number; total: number }[]; preds: number[] } {
   const perClass = Array.from({ length: n }, () => ({ correct: 0, total: 0 }));
@@ -56,7 +62,10 @@ export function evaluateCommands(ir: ModelIR, o: { int8?: boolean } = {}): Comma
     const agree = f.preds.filter((p, i) => p === q.preds[i]).length;
     return { total: rows.length, float: { correct: f.correct, perClass: f.perClass }, int8: { correct: q.correct, perClass: q.perClass }, agree };
   };
-  return { labels: ds.labels, test: split(ds.splits.test), heldout: split(heldout) };
+  // Short commands repeat ("next song"): many test texts also occur in training. Measure the rest too.
+  const key = (e: Example) => e.frames.map((f) => f[0]).join(',');
+  const seen = new Set(ds.splits.train.map(key));
+  return { labels: ds.labels, test: split(ds.splits.test), heldout: split(heldout), novelTest: split(ds.splits.test.filter((e) => !seen.has(key(e)))) };
 }
 
 const pct = (c: number, t: number) => (t ? ((100 * c) / t).toFixed(2) : '-');
@@ -78,6 +87,8 @@ async function main(): Promise<void> {
   const r = evaluateCommands(ir, { int8: true });
   if (args.includes('--json')) { process.stdout.write(JSON.stringify(r) + '\n'); return; }
   const out: string[] = [];
+  const n = r.novelTest;
+  out.push(`Test texts that do not occur in the training split: ${n.total} of ${r.test.total}; float ${pct(n.float.correct, n.total)} %, int8 ${pct(n.int8!.correct, n.total)} %.`, '');
   for (const [name, s] of [['Test split (seen templates)', r.test], ['Held-out templates', r.heldout]] as const) {
     out.push(`${name}: float **${pct(s.float.correct, s.total)} %**, int8 **${pct(s.int8!.correct, s.total)} %** (${s.total} texts; float and int8 agree on ${s.agree})`, '');
     out.push(figuresTable(r.labels, s), '');
