@@ -11,6 +11,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import vm from 'node:vm';
+import { spawnSync } from 'node:child_process';
 import * as acorn from 'acorn';
 import { generateCommandTexts, generateCommandsDataset, generateHeldout, neighbourKeys, typo, COMMAND_DEFAULTS, INTENTS } from '../examples/commands/generate';
 import { TEMPLATES } from '../examples/commands/templates';
@@ -306,4 +307,53 @@ describe('commands example: the assembled app with a real model', function () {
     expect(r.lines[1]).to.match(/^intent timer \d+% \{"duration":\{"total":300,"hours":0,"minutes":5,"seconds":0\},"time":null\}/);
     expect(r.lines[2]).to.match(/^intent alarm \d+% \{"duration":null,"time":\{"hour":7,"minute":30,"exact":true\}\}/);
   });
+});
+
+/**
+ * The real build (`npm run build:board -- --example commands`, BANGLEJS2 and JERRYSCRIPT) into
+ * a temporary dist, its self-tests, and `simulate --text` on both: the intent `timer` with the
+ * 5-minute slot, on the simulated watch through a Gadgetbridge notification and through
+ * JerryScript's main.js.
+ */
+describe('commands example: build and simulate --text', function () {
+  this.timeout(300000);
+  let dist = '';
+  before(function () { if (!fs.existsSync(MODEL)) this.skip(); dist = fs.mkdtempSync(path.join(os.tmpdir(), 'ww-commands-dist-')); });
+  after(() => { if (dist) fs.rmSync(dist, { recursive: true, force: true }); });
+
+  for (const boardId of ['BANGLEJS2', 'JERRYSCRIPT'] as const) {
+    it(`builds for ${boardId}: selftest exact, "set a timer for 5 minutes" -> timer, 300 s`, async function () {
+      const { buildBoard } = await import('../compiler/index');
+      const { getBoard } = await import('../boards/index');
+      const { simulateTexts } = await import('../examples/commands/simulate-text');
+      const r = await buildBoard({ example: 'commands', board: boardId, distRoot: dist, quiet: true });
+      expect(r.accuracy.int8).to.be.at.least(0.95);
+      expect(Math.abs(r.accuracy.int8 - r.accuracy.float)).to.be.at.most(0.01);
+      const board = getBoard(boardId);
+      if (boardId === 'JERRYSCRIPT') {
+        const { runJerrySelftest } = await import('../simulator/jerryscript-host');
+        const st = await runJerrySelftest(r.dir, { engine: 'quickjs' });
+        expect(st.lines.join('\n')).to.match(/16\/16 exact/);
+      } else {
+        const { selftestOnEngine } = await import('../simulator/engine-run');
+        const st = await selftestOnEngine('node', board, r.dir);
+        expect(st.prints.join('\n')).to.match(/16\/16 exact/);
+      }
+      const sim = await simulateTexts({ board, app: r.dir, texts: ['set a timer for 5 minutes', 'next song'] });
+      expect(sim.errors).to.deep.equal([]);
+      expect(sim.results.map((x) => x.label)).to.deep.equal(['timer', 'music_next']);
+      expect(sim.results[0].slots.duration!.total).to.equal(300);
+      if (boardId === 'BANGLEJS2') {
+        expect(sim.results[0].action).to.equal('Timer 5 min');
+        expect(sim.results[1].toPhone).to.deep.equal(['{"t":"music","n":"next"}']);
+      }
+      // The CLI: watchword simulate --text (what `npm run simulate -- --example commands --text ...` runs).
+      const cli = spawnSync('node', ['bin/watchword.js', 'simulate', '--board', boardId, '--app', r.dir, '--text', 'set a timer for 5 minutes'], { encoding: 'utf8' });
+      expect(cli.status, cli.stderr).to.equal(0);
+      expect(cli.stdout).to.match(/^"set a timer for 5 minutes" -> timer \(score [\d.]+\)  duration 5 min \(300 s\)/m);
+      const bad = spawnSync('node', ['bin/watchword.js', 'simulate', '--example', '../x', '--text', 'hi'], { encoding: 'utf8' });
+      expect(bad.status).to.equal(2);
+      expect(bad.stderr).to.match(/--example "\.\.\/x": expected an example folder name/);
+    });
+  }
 });
