@@ -150,7 +150,8 @@
   }
 
   function idle() {
-    show([C.name, storage.read("textinput") !== undefined ? "Tap to type a command" : "Send a command as a message", "or send it from the phone"]);
+    var kb = storage.read("textinput") !== undefined;
+    show([C.name, kb ? "Tap to type a command," : "(no keyboard app installed)", kb ? "or send it from the phone" : "Send a command from the phone"]);
   }
 
   if (!open()) return;
