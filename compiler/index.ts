@@ -19,6 +19,8 @@ import { verify } from './ir/verify';
 import { layerStats } from './commands/inspect';
 import { packageApp, type PackageResult } from './package/index';
 import { planModel } from './plan/planModel';
+import type { SparseMode } from './plan/encoding';
+import type { Plan } from './plan/types';
 import { estimateMsPerStep } from './plan/latency';
 import { progress } from './progress';
 import { argmax, runFloat } from './reference/float';
@@ -38,6 +40,8 @@ export interface BuildOptions {
   pruneUnits?: number;
   finetune?: number;
   hiddenBits?: 8 | 16;
+  /** Weight encodings (plan/encoding.ts): 'auto' (default, cost model for the board), 'dense', 'csr', 'bitmask', 'smallest'. */
+  sparse?: SparseMode;
   /** Number of self-test vectors (default 16). */
   selftestVectors?: number;
   distRoot?: string;
@@ -47,6 +51,17 @@ export interface BuildOptions {
 export interface BuildResult extends PackageResult {
   accuracy: { float: number; int8: number; samples: number };
   modelBytes: number;
+}
+
+/** Per weight matrix: sparsity, dense vs chosen bytes, the encoding and why (plan/encoding.ts). */
+function encodingNotes(plan: Plan): string[] {
+  const out = [`weight encodings: --sparse ${plan.sparse}`];
+  for (const l of plan.layers) {
+    for (const c of l.enc ? [l.enc.W, ...(l.enc.R ? [l.enc.R] : [])] : []) {
+      out.push(`${l.name}.${c.matrix} ${c.rows}x${c.cols}: ${(100 * c.sparsity).toFixed(1)} % zeros, ${c.encoding} ${c.bytes[c.encoding]} bytes (dense ${c.bytes.dense}, CSR ${c.bytes.csr}, bitmask ${c.bytes.bitmask}): ${c.why}`);
+    }
+  }
+  return out;
 }
 
 export async function buildBoard(o: BuildOptions = {}): Promise<BuildResult> {
@@ -77,7 +92,7 @@ export async function buildBoard(o: BuildOptions = {}): Promise<BuildResult> {
   next('pruned');
 
   // calibrate → quantize → plan
-  const plan = planModel(ir, await ex.calibration(), { hiddenBits: o.hiddenBits, features: board.features, quiet: true });
+  const plan = planModel(ir, await ex.calibration(), { hiddenBits: o.hiddenBits, features: board.features, engine: board.engine, sparse: o.sparse, quiet: true });
   next('planned');
 
   // emit
@@ -132,6 +147,7 @@ export async function buildBoard(o: BuildOptions = {}): Promise<BuildResult> {
         `kernels: ${plan.kernels} (chosen from the board's features)`,
         `hidden state int${plan.hiddenBits}; activation tables ${plan.lut.lut.N + 1} entries (max error tanh ${plan.lut.errTanh.toExponential(2)})`,
         o.prune ? `pruned: --prune ${o.prune}${o.finetune ? `, fine-tuned ${o.finetune} epochs` : ''}` : 'not pruned',
+        ...encodingNotes(plan),
       ],
     },
   }, { distRoot: o.distRoot });

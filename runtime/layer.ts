@@ -25,8 +25,19 @@ export var FLAG_RESET_AFTER = 2;
 export var FLAG_HARD_SIGMOID = 4;
 export var FLAG_H0 = 8;
 export var FLAG_C0 = 16;
-/** W and R are stored as a bitmask of nonzeros plus the nonzero values (T_MASK, T_VALS). */
-export var FLAG_SPARSE = 32;
+/**
+ * Per-matrix weight encodings (absent bits = dense int8 rows in T_W / T_R, viewed in place).
+ * MASK: one uint8 section, a bitmask of the nonzeros (bit i%8 of byte i/8 = element i,
+ * row-major) followed by the nonzero values (int8 stored as uint8), expanded into a dense
+ * Int8Array in RAM once at load: the smallest file, but costs the dense bytes in RAM.
+ * CSR: T_W / T_R hold only the nonzero values (int8, row-major), T_*_COLS their column
+ * indices (uint8 when the row width <= 256, else uint16), T_*_PTR the row starts (rows + 1
+ * entries, uint16 when the nonzeros fit, else int32); the kernels compute on them in place.
+ */
+export var FLAG_W_MASK = 32;
+export var FLAG_W_CSR = 64;
+export var FLAG_R_MASK = 128;
+export var FLAG_R_CSR = 256;
 
 /** Activation codes: recurrent (tanh/relu) and dense (linear/relu/sigmoid/softmax). */
 export var ACT_TANH = 0;
@@ -87,9 +98,14 @@ export var T_M = 4;
 export var T_H0 = 5;
 export var T_C0 = 6;
 export var T_TABLE = 7;
-/** Sparse weights: Uint8 bitmask (bit i%8 of byte i/8 set = weight i nonzero) over W then R, and the nonzero int8 values in that order. */
-export var T_MASK = 8;
-export var T_VALS = 9;
+/** Bitmask form of W / R (see FLAG_W_MASK). */
+export var T_W_MASK = 8;
+export var T_R_MASK = 9;
+/** CSR form of W / R (values in T_W / T_R; see FLAG_W_CSR). */
+export var T_W_COLS = 10;
+export var T_W_PTR = 11;
+export var T_R_COLS = 12;
+export var T_R_PTR = 13;
 
 export type IntArray = Int8Array | Uint8Array | Int16Array | Uint16Array | Int32Array;
 export type Vec = IntArray | Float64Array;
@@ -104,6 +120,13 @@ export interface Lut {
   /** Step of the table in units of the gate format Q.F: 2^k. */
   k: number;
   F: number;
+}
+
+/** A weight matrix in compressed sparse rows: row r's nonzeros are v[p[r]..p[r+1]-1] at columns c[...]. */
+export interface Csr {
+  v: Int8Array;
+  c: Uint8Array | Uint16Array;
+  p: Uint16Array | Int32Array;
 }
 
 export interface Layer {
@@ -128,8 +151,12 @@ export interface Layer {
   outLo: number;
   outHi: number;
   outType: number;
+  /** Dense row-major weights (empty when the matrix is CSR-encoded: see Wc / Rc). */
   W: Int8Array;
   R: Int8Array | null;
+  /** CSR-encoded W / R (computed on in place by the kernels); absent or null = dense. */
+  Wc?: Csr | null;
+  Rc?: Csr | null;
   B: Int16Array | Int32Array;
   /** GRU reset_after: the recurrent-side bias of the candidate rows. */
   B2: Int16Array | Int32Array | null;

@@ -16,12 +16,12 @@
 import { clamp, floorShift, pow2 } from './fixedpoint';
 import type { KernelSet } from './kernels/ref/index';
 import {
-  FLAG_C0, FLAG_H0, FLAG_SPARSE, T_MASK, T_VALS, FLAG_HARD_SIGMOID, FLAG_RESET_AFTER, FLAG_RETURN_SEQ, H_F, H_FEATURES, H_INPUT_KIND, H_INPUT_SHIFT,
+  FLAG_C0, FLAG_H0, FLAG_R_CSR, FLAG_R_MASK, FLAG_W_CSR, FLAG_W_MASK, T_R_COLS, T_R_MASK, T_R_PTR, T_W_COLS, T_W_MASK, T_W_PTR, FLAG_HARD_SIGMOID, FLAG_RESET_AFTER, FLAG_RETURN_SEQ, H_F, H_FEATURES, H_INPUT_KIND, H_INPUT_SHIFT,
   H_LAYERS, H_LUT_K, H_LUT_N, H_OUTPUTS, H_PLAN_VERSION, H_SCORE_KIND, H_SCORE_M, H_SCORE_S, HEADER_GLOBAL, HEADER_LAYER,
   INPUT_FLOAT, INPUT_INT16, INPUT_TOKEN, KIND_DENSE, KIND_EMBEDDING, KIND_GRU, KIND_LSTM, KIND_SIMPLE_RNN, L_ACT, L_EW,
   L_ER, L_FLAGS, L_HB, L_IN, L_KIND, L_OUT_HI, L_OUT_LO, L_OUT_TYPE, L_SHIFT, L_UNITS, OUT_INT16, OUT_INT32, OUT_INT8,
   PLAN_VERSION, SCORE_SIGMOID, T_B, T_B2, T_C0, T_H0, T_M, T_R, T_TABLE, T_W, TAG_HEADER, TAG_LAYER_BASE, TAG_LUT,
-  type Layer, type Lut, type Vec,
+  type Csr, type Layer, type Lut, type Vec,
 } from './layer';
 import type { WW } from './model';
 
@@ -56,21 +56,37 @@ function bad(msg: string): never {
 }
 
 /**
- * Expands sparse weights (bitmask + nonzero values) into a dense Int8Array in RAM, once at
- * load: the file is smaller (pruned models), the kernels stay the same.
+ * Expands a bitmask-encoded matrix (one uint8 section: the mask of its n elements, then the
+ * nonzero values as uint8) into a dense Int8Array in RAM, once at load: the file is smaller,
+ * the kernels stay the dense ones.
  */
-function expand(mask: Uint8Array, vals: Int8Array, n: number): Int8Array {
+function expand(sec: Uint8Array, n: number, what: string): Int8Array {
   var out = new Int8Array(n);
-  var k = 0;
+  var mb = floorShift(n + 7, 3);
+  var k = mb;
   for (var i = 0; i < n; i++) {
-    if (floorShift(mask[floorShift(i, 3)], i % 8) % 2 === 1) {
-      if (k >= vals.length) bad('sparse weights hold fewer values than their mask says');
-      out[i] = vals[k];
+    if (floorShift(sec[floorShift(i, 3)], i % 8) % 2 === 1) {
+      if (k >= sec.length) bad('sparse weights ' + what + ' hold fewer values than their mask says');
+      out[i] = sec[k] > 127 ? sec[k] - 256 : sec[k];
       k++;
     }
   }
-  if (k !== vals.length) bad('sparse weights hold ' + vals.length + ' values, their mask says ' + k);
+  if (k !== sec.length) bad('sparse weights ' + what + ' hold ' + (sec.length - mb) + ' values, their mask says ' + (k - mb));
   return out;
+}
+
+/**
+ * The CSR sections of a matrix (values, column indices, row pointers), checked once at load
+ * so a malformed file fails here rather than reading outside x: rows + 1 non-decreasing
+ * pointers from 0 to the number of values, and every column index below `cols`.
+ */
+function csr(v: Int8Array, c: Uint8Array | Uint16Array, p: Uint16Array | Int32Array, rows: number, cols: number, what: string): Csr {
+  if (p.length !== rows + 1 || p[0] !== 0 || p[rows] !== v.length || c.length !== v.length) bad('sparse weights ' + what + ': row pointers or column indices do not match ' + rows + ' rows and ' + v.length + ' values');
+  for (var r = 0; r < rows; r++) {
+    if (p[r + 1] < p[r]) bad('sparse weights ' + what + ': row pointer ' + (r + 1) + ' decreases');
+    for (var k = p[r]; k < p[r + 1]; k++) if (c[k] >= cols) bad('sparse weights ' + what + ': column ' + c[k] + ' is outside 0..' + (cols - 1));
+  }
+  return { v: v, c: c, p: p };
 }
 
 function outBuffer(type: number, n: number): Int8Array | Int16Array | Int32Array {
@@ -112,14 +128,18 @@ export function load(ww: WW, kernels: KernelSet): Net {
     var inSize = hd[b + L_IN];
     var Wd: Int8Array | null = null;
     var Rd: Int8Array | null = null;
-    if (hasW && (flags & FLAG_SPARSE) !== 0) {
-      var nW = rows * inSize;
-      var all = expand(ww.section(tag + T_MASK) as Uint8Array, ww.section(tag + T_VALS) as Int8Array, nW + (recurrent ? rows * units : 0));
-      Wd = all.subarray(0, nW);
-      Rd = recurrent ? all.subarray(nW) : null;
-    } else if (hasW) {
-      Wd = ww.section(tag + T_W) as Int8Array;
-      Rd = recurrent ? (ww.section(tag + T_R) as Int8Array) : null;
+    var Wc: Csr | null = null;
+    var Rc: Csr | null = null;
+    var what = 'of layer ' + i;
+    if (hasW) {
+      if ((flags & FLAG_W_MASK) !== 0) Wd = expand(ww.section(tag + T_W_MASK) as Uint8Array, rows * inSize, what + ' W');
+      else if ((flags & FLAG_W_CSR) !== 0) Wc = csr(ww.section(tag + T_W) as Int8Array, ww.section(tag + T_W_COLS) as Uint8Array, ww.section(tag + T_W_PTR) as Uint16Array, rows, inSize, what + ' W');
+      else Wd = ww.section(tag + T_W) as Int8Array;
+    }
+    if (recurrent) {
+      if ((flags & FLAG_R_MASK) !== 0) Rd = expand(ww.section(tag + T_R_MASK) as Uint8Array, rows * units, what + ' R');
+      else if ((flags & FLAG_R_CSR) !== 0) Rc = csr(ww.section(tag + T_R) as Int8Array, ww.section(tag + T_R_COLS) as Uint8Array, ww.section(tag + T_R_PTR) as Uint16Array, rows, units, what + ' R');
+      else Rd = ww.section(tag + T_R) as Int8Array;
     }
     var L: Layer = {
       kind: kind,
@@ -140,7 +160,9 @@ export function load(ww: WW, kernels: KernelSet): Net {
       outHi: hd[b + L_OUT_HI],
       outType: hd[b + L_OUT_TYPE],
       W: Wd || new Int8Array(0),
-      R: Rd,
+      R: Rd || (Rc ? new Int8Array(0) : null),
+      Wc: Wc,
+      Rc: Rc,
       B: (hasW ? ww.section(tag + T_B) : new Int32Array(0)) as Int32Array,
       B2: (kind === KIND_GRU && (flags & FLAG_RESET_AFTER) !== 0 ? ww.section(tag + T_B2) : null) as Int32Array | null,
       h0: ((flags & FLAG_H0) !== 0 ? ww.section(tag + T_H0) : null) as Int8Array | null,
@@ -154,8 +176,8 @@ export function load(ww: WW, kernels: KernelSet): Net {
       rh: kind === KIND_GRU && (flags & FLAG_RESET_AFTER) === 0 ? outBuffer(hd[b + L_OUT_TYPE], units) as Int8Array : null,
       ext: null,
     };
-    if (hasW && (L.W.length !== rows * L.inSize || L.M.length !== rows || L.B.length !== rows)) bad('model layer ' + i + ' sections do not match its sizes');
-    if (L.R && L.R.length !== rows * units) bad('model layer ' + i + ' recurrent weights do not match its sizes');
+    if (hasW && ((!Wc && L.W.length !== rows * L.inSize) || L.M.length !== rows || L.B.length !== rows)) bad('model layer ' + i + ' sections do not match its sizes');
+    if (Rd && Rd.length !== rows * units) bad('model layer ' + i + ' recurrent weights do not match its sizes');
     if (L.table && L.table.length !== L.inSize * units) bad('model layer ' + i + ' embedding table does not match its sizes');
     kernels.prepare(L);
     layers.push(L);

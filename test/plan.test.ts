@@ -110,7 +110,7 @@ describe('plan', () => {
     const g = ir.layers[0] as GRULayer;
     for (let c = 0; c < g.R.shape[1]; c++) g.R.set(5, c, 0); // one fully pruned recurrent row
     for (let c = 0; c < g.W.shape[1]; c++) g.W.set(5, c, 0);
-    const sparse = planRandom(ir);
+    const sparse = planRandom(ir, { sparse: 'bitmask' });
     const dense = planRandom(ir, { sparse: false });
     const sb = wwBytes(sparse), db = wwBytes(dense);
     expect(sb.length).to.be.below(0.75 * db.length);
@@ -128,10 +128,10 @@ describe('plan', () => {
     }
     // A value section that disagrees with its mask is refused at load, not misread.
     const sec = serialize(sparse);
-    const vals = sec.sections.find((x) => x.tag === RT.TAG_LAYER_BASE + RT.T_VALS)!;
+    const vals = sec.sections.find((x) => x.tag === RT.TAG_LAYER_BASE + RT.T_W_MASK)!;
     vals.data = vals.data.slice(0, vals.data.length - 1);
     const f = writeWW(sec.sections, sec.strings);
-    expect(() => load(readWW(f.buffer.slice(f.byteOffset, f.byteOffset + f.byteLength) as ArrayBuffer), refKernels)).to.throw(Error, /sparse weights hold/);
+    expect(() => load(readWW(f.buffer.slice(f.byteOffset, f.byteOffset + f.byteLength) as ArrayBuffer), refKernels)).to.throw(Error, /sparse weights of layer 0 W hold/);
   });
 
   it('kernel choice follows board features, not names', () => {

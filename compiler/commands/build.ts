@@ -7,6 +7,7 @@ import type { Command } from 'commander';
 import { BOARD_IDS } from '../../boards/index';
 import { buildBoard } from '../index';
 import { WatchwordError } from '../errors';
+import { SPARSE_MODES, type SparseMode } from '../plan/encoding';
 
 export function register(program: Command): void {
   program
@@ -19,6 +20,7 @@ export function register(program: Command): void {
     .option('--prune <spec>', 'magnitude pruning: a sparsity (0.7 or 70%) or theta=<threshold>')
     .option('--structured <units>', 'structured pruning: remove this many hidden units per recurrent layer')
     .option('--finetune <epochs>', 'fine-tune after pruning (gradual schedule with a sparsity target)')
+    .option('--sparse <mode>', `weight encodings: ${SPARSE_MODES.join(', ')} (auto: per matrix by the cost model for the board)`, 'auto')
     .option('--hidden-bits <bits>', 'hidden state width, 8 or 16 (default 8, chosen by measured accuracy)')
     .option('--selftest-vectors <n>', 'test vectors in selftest.js', '16')
     .option('-o, --out <dir>', 'dist root', 'dist')
@@ -30,12 +32,13 @@ export function register(program: Command): void {
         return n;
       };
       const hb = int(o.hiddenBits, '--hidden-bits');
+      if (!SPARSE_MODES.includes(o.sparse as SparseMode)) throw new WatchwordError(`--sparse ${o.sparse}: expected one of ${SPARSE_MODES.join(', ')}`);
       if (hb !== undefined && hb !== 8 && hb !== 16) throw new WatchwordError(`--hidden-bits ${hb}: expected 8 or 16`);
       const t0 = Date.now();
       const r = await buildBoard({
         board: o.board, example: o.example, model: o.model, heapBytes: int(o.heap, '--heap'),
         prune: o.prune, pruneUnits: int(o.structured, '--structured'), finetune: int(o.finetune, '--finetune'),
-        hiddenBits: hb as 8 | 16 | undefined, selftestVectors: int(o.selftestVectors, '--selftest-vectors'), distRoot: o.out,
+        hiddenBits: hb as 8 | 16 | undefined, sparse: o.sparse as SparseMode, selftestVectors: int(o.selftestVectors, '--selftest-vectors'), distRoot: o.out,
       });
       const pct = (v: number) => `${(v * 100).toFixed(2)}%`;
       process.stdout.write([

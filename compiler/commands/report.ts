@@ -22,8 +22,20 @@ import { serialize } from '../emit/serialize';
 import { generatorNames, loadDatasetSource } from '../train/dataset-source';
 import { progress } from '../progress';
 import * as RT from '../../runtime/layer';
+import { BOARD_IDS, getBoard } from '../../boards/index';
+import { SPARSE_MODES, type Encoding, type SparseMode } from '../plan/encoding';
 
-export interface ReportOptions { data?: string; hiddenBits?: 8 | 16; method?: 'max' | 'percentile'; percentile?: number; quiet?: boolean }
+export interface ReportOptions {
+  data?: string; hiddenBits?: 8 | 16; method?: 'max' | 'percentile'; percentile?: number; quiet?: boolean;
+  /** Weight encodings (plan/encoding.ts), and the board whose features the cost model uses. */
+  sparse?: SparseMode; board?: string;
+}
+
+/** One weight matrix's storage: sparsity, bytes in each form, the form chosen and why. */
+export interface MatrixReport {
+  matrix: 'W' | 'R'; shape: string; sparsity: number; nnz: number; zeroRows: number;
+  encoding: Encoding; bytes: number; denseBytes: number; csrBytes: number; bitmaskBytes: number; why: string;
+}
 
 export interface Report {
   model: string;
@@ -34,9 +46,12 @@ export interface Report {
     name: string; kind: string; shape: string; inScale: number; outScale: number; rowScale: [number, number] | null;
     multiplier: [number, number] | null; shift: number; multErr: number; eW: number; eR: number;
     acc: number; product: number; elementwise: number; biasBits: number; bytes: number;
-    /** Weights stored as bitmask + nonzero values (expanded into `ramBytes` of RAM at load). */
+    /** Some weights stored sparse (CSR or bitmask); a bitmask is expanded into `ramBytes` of RAM at load. */
     sparse: boolean; ramBytes: number;
+    matrices: MatrixReport[];
   }[];
+  /** How the encodings were chosen: the mode and the board (features) of the cost model. */
+  encodings: { mode: SparseMode; board: string };
   bytes: number;
   floatBytes: number;
   ratio: number;
@@ -64,11 +79,22 @@ function layerBytes(p: Plan, i: number): number {
   return serialize(p).sections.filter((s) => s.tag >= base && s.tag < base + 16).reduce((a, s) => a + s.data.byteLength, 0);
 }
 
-function sparseInfo(p: Plan, i: number): { sparse: boolean; ramBytes: number } {
-  const tag = RT.TAG_LAYER_BASE + 16 * i + RT.T_MASK;
-  const sparse = serialize(p).sections.some((s) => s.tag === tag);
+export function matrixReports(l: PlanLayer): MatrixReport[] {
+  const cs = l.enc ? [l.enc.W, ...(l.enc.R ? [l.enc.R] : [])] : [];
+  return cs.map((c) => ({
+    matrix: c.matrix, shape: `${c.rows}x${c.cols}`, sparsity: c.sparsity, nnz: c.nnz, zeroRows: c.zeroRows, encoding: c.encoding,
+    bytes: c.bytes[c.encoding], denseBytes: c.bytes.dense, csrBytes: c.bytes.csr, bitmaskBytes: c.bytes.bitmask, why: c.why,
+  }));
+}
+
+function sparseInfo(p: Plan, i: number): { sparse: boolean; ramBytes: number; matrices: MatrixReport[] } {
   const l = p.layers[i];
-  return { sparse, ramBytes: sparse ? l.W!.length + (l.R ? l.R.length : 0) : 0 };
+  const cs = l.enc ? [l.enc.W, ...(l.enc.R ? [l.enc.R] : [])] : [];
+  return {
+    sparse: cs.some((c) => c.encoding !== 'dense'),
+    ramBytes: cs.reduce((a, c) => a + (c.encoding === 'bitmask' ? c.size : 0), 0),
+    matrices: matrixReports(l),
+  };
 }
 
 function range(a: ArrayLike<number> | undefined): [number, number] | null {
@@ -101,7 +127,11 @@ export async function buildReport(file: string, o: ReportOptions): Promise<Repor
     calib = randomDeviceSequences(ir, 64);
     calibration = `${o.method ?? 'max'} over 64 random sequences spanning the device input range (no --data)`;
   }
-  const p = planModel(ir, calib, { hiddenBits: o.hiddenBits, method: o.method, percentile: o.percentile, quiet: o.quiet });
+  const board = o.board ? getBoard(o.board) : undefined;
+  const p = planModel(ir, calib, {
+    hiddenBits: o.hiddenBits, method: o.method, percentile: o.percentile, quiet: o.quiet,
+    sparse: o.sparse, features: board?.features, engine: board?.engine,
+  });
   const bytes = wwBytes(p).length;
   const fb = floatBytes(ir);
   const rep: Report = {
@@ -116,6 +146,7 @@ export async function buildReport(file: string, o: ReportOptions): Promise<Repor
       bytes: layerBytes(p, i),
       ...sparseInfo(p, i),
     })),
+    encodings: { mode: p.sparse, board: board ? board.id : 'none (reference kernels, relative costs)' },
     bytes, floatBytes: fb, ratio: bytes / fb,
   };
   if (test) {
@@ -162,11 +193,16 @@ export function reportText(r: Report): string {
   const out: string[] = [];
   out.push(`model ${JSON.stringify(r.model)}: int8 weights, hidden state int${r.hiddenBits}, gate pre-activations Q3.12`);
   out.push(`calibration: ${r.calibration}`);
+  out.push(`weight encodings: ${r.encodings.mode}, cost model for board ${r.encodings.board}`);
   out.push(`tanh table: ${r.lut.entries} int16 entries, step ${r.lut.step}, range [0, ${r.lut.range}), linear interpolation; measured max error tanh ${e(r.lut.errTanh)}, sigmoid ${e(r.lut.errSigmoid)} (tolerance ${e(r.lut.tolerance)})`);
   out.push('');
   for (const [i, l] of r.layers.entries()) {
     out.push(`layer ${i} '${l.name}' (${l.kind}) ${l.shape}: ${l.bytes} bytes` +
-      (l.sparse ? ` (pruned weights stored as bitmask + nonzero values; expanded into ${l.ramBytes} bytes of RAM at load)` : ''));
+      (l.ramBytes ? ` (bitmask weights expanded into ${l.ramBytes} bytes of RAM at load)` : ''));
+    for (const m of l.matrices) {
+      out.push(`  ${m.matrix} ${m.shape}: ${(100 * m.sparsity).toFixed(1)} % zeros (${m.nnz} nonzeros, ${m.zeroRows} empty rows); ${m.encoding} ${m.bytes} bytes ` +
+        `(dense ${m.denseBytes}, CSR ${m.csrBytes}, bitmask ${m.bitmaskBytes}): ${m.why}`);
+    }
     out.push(`  scales: input ${e(l.inScale)}, output ${e(l.outScale)}${l.rowScale ? `, row scales ${e(l.rowScale[0])}..${e(l.rowScale[1])}` : ''}`);
     if (l.multiplier) out.push(`  requantize: multipliers ${l.multiplier[0]}..${l.multiplier[1]} (<= 15 bits) >> ${l.shift}, max relative error ${e(l.multErr)}; acc = 2^${l.eW} W.x + 2^${l.eR} R.h + b; biases int${l.biasBits}`);
     out.push(`  proven worst case: |acc| <= ${e(l.acc)}, |acc*M| <= ${e(l.product)}, elementwise <= ${e(l.elementwise)} (all < 2^53 = 9.007e+15; no >> or |0 used)`);
@@ -189,12 +225,15 @@ export function register(program: Command): void {
     .option('--hidden-bits <n>', 'hidden state bits, 8 or 16', '8')
     .option('--calibration <method>', 'max or percentile', 'max')
     .option('--percentile <p>', 'percentile for --calibration percentile', '99.99')
+    .option('--sparse <mode>', `weight encodings: ${SPARSE_MODES.join(', ')}`, 'auto')
+    .option('-b, --board <board>', `board whose features the encoding cost model uses (${BOARD_IDS.join(', ')})`)
     .option('--json', 'print JSON')
-    .action(async (file: string, o: { data?: string; hiddenBits: string; calibration: string; percentile: string; json?: boolean }) => {
+    .action(async (file: string, o: { data?: string; hiddenBits: string; calibration: string; percentile: string; json?: boolean; sparse: string; board?: string }) => {
+      if (!SPARSE_MODES.includes(o.sparse as SparseMode)) throw new WatchwordError(`--sparse ${o.sparse}: must be one of ${SPARSE_MODES.join(', ')}`);
       const hb = Number(o.hiddenBits);
       if (hb !== 8 && hb !== 16) throw new WatchwordError(`--hidden-bits ${o.hiddenBits}: must be 8 or 16`);
       if (o.calibration !== 'max' && o.calibration !== 'percentile') throw new WatchwordError(`--calibration ${o.calibration}: must be max or percentile`);
-      const r = await buildReport(file, { data: o.data, hiddenBits: hb, method: o.calibration, percentile: Number(o.percentile) });
+      const r = await buildReport(file, { data: o.data, hiddenBits: hb, method: o.calibration, percentile: Number(o.percentile), sparse: o.sparse as SparseMode, board: o.board });
       process.stdout.write((o.json ? JSON.stringify(r, null, 2) : reportText(r)) + '\n');
     });
 }

@@ -7,6 +7,7 @@
  */
 import { WatchwordError } from '../errors';
 import type { QModel } from '../compress/quantize';
+import { chooseEncoding, SPARSE_MODES, type SparseMode } from './encoding';
 import { chooseKernels } from './kernels';
 import { chooseLut } from './lut';
 import { multipliers } from './multiplier';
@@ -19,11 +20,13 @@ export interface PlanOptions {
   /** Max table error; default a quarter of the hidden state's step. */
   lutTolerance?: number;
   /**
-   * Pruned layers: store weights as bitmask + nonzero values when that is >= 20 % smaller
-   * (default true). Costs the dense weights in RAM at load instead of reading them from the
-   * flash-mapped file.
+   * Weight encodings per matrix (plan/encoding.ts): 'auto' (default) by the cost model for
+   * the board's features; 'dense' | 'csr' | 'bitmask' forced; 'smallest' the smallest file.
+   * `true` means 'smallest' and `false` 'dense' (the earlier boolean option).
    */
-  sparse?: boolean;
+  sparse?: boolean | SparseMode;
+  /** The board's engine, for the encoding cost model (absent: relative reference-kernel costs). */
+  engine?: 'espruino' | 'jerryscript';
 }
 
 export function plan(q: QModel, opts: PlanOptions = {}): Plan {
@@ -48,10 +51,18 @@ export function plan(q: QModel, opts: PlanOptions = {}): Plan {
     if (M[0] === 0) throw new WatchwordError(`${file}: output scale ${last.outScale} is too small for the softmax score`);
     score = { kind: 'softmax', M: M[0], s: shift };
   }
+  const mode: SparseMode = opts.sparse === true ? 'smallest' : opts.sparse === false ? 'dense' : opts.sparse ?? 'auto';
+  if (!SPARSE_MODES.includes(mode)) throw new WatchwordError(`sparse encoding '${String(mode)}': expected one of ${SPARSE_MODES.join(', ')}`);
+  const ctx = { mode, features: opts.features, engine: opts.engine };
+  for (const l of layers) {
+    if (l.kind === 'embedding') continue;
+    l.enc = { W: chooseEncoding(l.W!, l.rows, l.inSize, 'W', ctx) };
+    if (l.R) l.enc.R = chooseEncoding(l.R, l.rows, l.units, 'R', ctx);
+  }
   const p: Plan = {
     q, name: q.ir.name, labels: q.ir.labels.slice(), F: q.F, hiddenBits: q.hiddenBits, lut, layers, score,
     kernels: chooseKernels(opts.features),
-    sparse: opts.sparse ?? true,
+    sparse: mode,
   };
   return proveRanges(p);
 }

@@ -5,6 +5,7 @@
  */
 import type { QLayer, QModel } from '../compress/quantize';
 import type { LutChoice } from './lut';
+import type { MatrixChoice, SparseMode } from './encoding';
 
 export interface LayerBounds {
   /** Largest |input| / |hidden| integer the layer can see. */
@@ -28,6 +29,8 @@ export interface PlanLayer extends QLayer {
   /** Largest relative error of M / 2^shift against the exact real multiplier. */
   multErr: number;
   bounds?: LayerBounds;
+  /** Storage form of W and R (plan/encoding.ts); absent for an Embedding layer. */
+  enc?: { W: MatrixChoice; R?: MatrixChoice };
 }
 
 export interface Plan {
@@ -40,6 +43,6 @@ export interface Plan {
   layers: PlanLayer[];
   score: { kind: 'softmax' | 'sigmoid'; M: number; s: number };
   kernels: 'ref' | 'espruino';
-  /** Store mostly-zero weights as bitmask + values (expanded into RAM at load). */
-  sparse: boolean;
+  /** How the weight encodings were chosen (plan/encoding.ts): per matrix by cost, forced, or smallest file. */
+  sparse: SparseMode;
 }

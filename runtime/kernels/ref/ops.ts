@@ -5,12 +5,16 @@
  * same numbers; everything else in a kernel is shared code.
  */
 import type { Layer, Vec } from '../../layer';
+import { matvecCsr } from './csr';
 import { sigmoidQ15, tanhQ15 } from './lut';
 
 export interface Ops {
   /** Called once per layer at load: build whatever the fast primitives need (row views...). */
   prepare(L: Layer): void;
-  /** out[o + r] = sum_j M[r0 + r][j] * x[j] for r = 0..n-1, M = W (which 0) or R (which 1). */
+  /**
+   * out[o + r] = sum_j M[r0 + r][j] * x[j] for r = 0..n-1, M = W (which 0) or R (which 1),
+   * whichever way M is stored (dense rows, or CSR in L.Wc / L.Rc: see csr.ts).
+   */
   matvec(L: Layer, which: number, x: Vec, r0: number, n: number, out: Float64Array, o: number): void;
   /**
    * out[o + k] = tanh (mode 0) or sigmoid (mode 1) in Q0.15 of v[p + k] / 2^f, for
@@ -22,6 +26,11 @@ export interface Ops {
 export var refOps: Ops = {
   prepare: function () {},
   matvec: function (L, which, x, r0, n, out, o) {
+    var A = which === 0 ? L.Wc : L.Rc;
+    if (A) {
+      matvecCsr(A, x, r0, n, out, o);
+      return;
+    }
     var M = which === 0 ? L.W : (L.R as Int8Array);
     var cols = which === 0 ? L.inSize : L.units;
     for (var r = 0; r < n; r++) {
