@@ -145,13 +145,12 @@ export function chooseEncoding(M: ArrayLike<number>, rows: number, cols: number,
     const L = ctx.engine === 'espruino' ? REFERENCE.espruinoLoop / 1000 : ctx.engine === 'jerryscript' ? REFERENCE.jerryLoop / 1000 : 1;
     const dense = L * (c.denseElement * n + c.denseRow * rows + c.denseCall);
     ms = { dense, bitmask: dense, csr: L * (c.csrNnz * nnz + c.csrRow * rows + c.csrCall) };
-    model = `reference kernels (plain loops${ctx.engine ? ` on ${ctx.engine}` : ''}): a CSR loop skips the zeros at ${(c.csrNnz / c.denseElement).toFixed(2)}x the cost per element`;
+    model = `reference kernels (plain loops${ctx.engine ? ` on ${ctx.engine}` : ''}): the CSR loop skips the zeros, each nonzero costing ${(c.csrNnz / c.denseElement).toFixed(2)}x a dense element (measured)`;
   }
   const ramBytes: Record<Encoding, number> = { dense: 0, csr: espruinoKernels ? 4 * longest : 0, bitmask: n };
   const forms: Encoding[] = ['dense', 'csr', 'bitmask'];
   let encoding: Encoding;
   let why: string;
-  const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
   const sparsity = n ? 1 - nnz / n : 0;
   if (ctx.mode === 'dense' || ctx.mode === 'csr' || ctx.mode === 'bitmask') {
     encoding = ctx.mode;
@@ -164,7 +163,7 @@ export function chooseEncoding(M: ArrayLike<number>, rows: number, cols: number,
     const tied = forms.filter((e) => ms[e] <= best * TIE);
     encoding = tied.reduce((a, b) => (ramBytes[b] < ramBytes[a] || (ramBytes[b] === ramBytes[a] && bytes[b] < bytes[a]) ? b : a));
     const fmt = (v: number) => (ctx.engine || espruinoKernels ? `${v.toPrecision(3)} ms` : `${v.toPrecision(4)} loop units`);
-    why = `${pct(sparsity)} sparse; ${model}: est. dense ${fmt(ms.dense)}, CSR ${fmt(ms.csr)} per step` +
+    why = `${model}: est. dense ${fmt(ms.dense)}, CSR ${fmt(ms.csr)} per step` +
       (tied.length > 1 ? `; ${tied.join('/')} within ${Math.round((TIE - 1) * 100)} %, least RAM then bytes wins` : '') +
       (encoding !== 'bitmask' ? '; bitmask would cost ' + n + ' bytes of RAM expanded' : '');
   }
