@@ -30,6 +30,7 @@ import { installE } from '../simulator/shims/E';
 import { ENGINE_NAMES, engineAvailable } from '../simulator/engines/index';
 import { runModelOnEngine, stepHash } from '../simulator/engines/run-model';
 import { csrSections } from '../compiler/emit/serialize';
+import { buildReport, reportText } from '../compiler/commands/report';
 import { planRandom, randomModel, randomSequences, rng, type Rng } from './helpers/random-model';
 
 const ri = (r: Rng, lo: number, hi: number) => lo + Math.floor(r() * (hi - lo + 1));
@@ -216,6 +217,21 @@ describe('sparse encodings: the pruned gesture model', function () {
     expect(choices('BANGLEJS2', 'csr').map((c) => c.encoding)).to.deep.equal(['csr', 'csr', 'csr']);
     expect(choices('BANGLEJS2', 'bitmask').every((c) => c.encoding === 'bitmask' && /forced/.test(c.why))).to.equal(true);
     expect(R(choices(null, 'smallest')).encoding).to.equal('bitmask');
+  });
+
+  it('watchword report: per matrix sparsity, bytes of each form, the form chosen and why', async () => {
+    const r = await buildReport('examples/gestures/model-pruned', { board: 'JERRYSCRIPT', quiet: true });
+    const R = r.layers[0].matrices.find((m) => m.matrix === 'R')!;
+    expect(R.encoding).to.equal('csr');
+    expect(R.sparsity).to.be.within(0.6, 0.8);
+    expect(R.bytes).to.equal(R.csrBytes);
+    expect(R.bitmaskBytes).to.be.below(R.csrBytes);
+    expect(R.csrBytes).to.be.below(R.denseBytes);
+    expect(r.encodings.board).to.equal('JERRYSCRIPT');
+    expect(reportText(r)).to.match(/R 72x24: \d+\.\d % zeros .* csr \d+ bytes \(dense \d+, CSR \d+, bitmask \d+\): reference kernels/);
+    const forced = await buildReport('examples/gestures/model-pruned', { board: 'BANGLEJS2', sparse: 'bitmask', quiet: true });
+    expect(forced.layers[0].ramBytes).to.equal(72 * 3 + 72 * 24);
+    expect(forced.bytes).to.be.below(r.bytes);
   });
 
   it('cost model on synthetic matrices: dense stays dense, an all-zero matrix is CSR on the reference kernels', () => {
