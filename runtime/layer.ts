@@ -84,7 +84,8 @@ export var OUT_INT8 = 1;
 export var OUT_INT16 = 2;
 export var OUT_INT32 = 3;
 
-export var PLAN_VERSION = 1;
+/** 2: per-matrix weight encodings (dense / bitmask / CSR); version 1's joint W+R bitmask is not read. */
+export var PLAN_VERSION = 2;
 
 /** Section tags. Per layer i: TAG_LAYER_BASE + 16*i + one of the T_* offsets. */
 export var TAG_HEADER = 1;
