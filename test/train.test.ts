@@ -23,6 +23,23 @@ describe('training config', () => {
     expect(c).to.include({ epochs: 30, batchSize: 32, seed: 1 });
   });
 
+  it('refuses one-step sequences with the split and row named (TF.js would fail deep inside)', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ww-len1-'));
+    const f = path.join(dir, 'ds.json');
+    const ex = (n: number) => ({ label: 0, frames: Array.from({ length: n }, () => [1, 2, 3]) });
+    fs.writeFileSync(f, JSON.stringify({
+      name: 'len1', labels: ['a', 'b'], input: { features: 3, deviceType: 'int8', scale: 1 / 64, unit: 'g' },
+      splits: { train: [ex(3), ex(1)], validation: [ex(2)], test: [ex(2)] },
+    }));
+    let err: unknown;
+    try {
+      await runTraining(parseTrainConfig({ dataset: { file: f }, model: { type: 'gru', units: 4 }, epochs: 1, out: path.join(dir, 'out') }, 'len1', dir), { quiet: true });
+    } catch (e) { err = e; }
+    expect(err).to.be.instanceOf(WatchwordError);
+    expect((err as Error).message).to.match(/train row 1 has 1 frame\(s\)/);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
   it('names the file and field of a bad value', () => {
     const bad = (raw: unknown, re: RegExp) => {
       try { parseTrainConfig(raw, 'cfg.json', '/'); } catch (e) {

@@ -33,6 +33,11 @@ export async function runTraining(cfg: TrainConfig, opts: { quiet?: boolean; whe
   }
   if (!tokens && ds.input.deviceType === 'token') throw new WatchwordError(`${where}: the data set holds token ids; add model.embedding {vocab, dim}`);
   if (ds.splits.train.length === 0) throw new WatchwordError(`${where}: the data set's train split is empty`);
+  // TF.js's recurrent layers fail deep inside (tf.stack) on one-step sequences: refuse them here.
+  for (const split of ['train', 'validation', 'test'] as const) {
+    const row = ds.splits[split].findIndex((e) => e.frames.length < 2);
+    if (row >= 0) throw new WatchwordError(`${where}: ${split} row ${row} has ${ds.splits[split][row].frames.length} frame(s); training needs sequences of at least 2 steps`);
+  }
 
   const tf = await initTf();
   // The WASM backend has no UnsortedSegmentSum kernel, which the gradient of an Embedding
