@@ -1,6 +1,7 @@
 /**
- * The per-board latency estimate (for a build's report.md), calibrated from the benchmark
- * measurements and written to bench/calibration.json by `npm run bench`.
+ * Fits the per-board latency model (compiler/plan/latency.ts holds the model and the estimate
+ * a build's report.md uses) to the benchmark measurements, and writes the figures to
+ * bench/calibration.json when `npm run bench` runs.
  *
  * Model of the cost of one step, in units of the engine's plain int8 dot-product loop (one
  * "loop MAC" = what `s += a[i] * b[i]` costs per element on that engine):
@@ -22,49 +23,15 @@
  * device figure is uncertain by a factor of several either way until selftest.js measures the
  * board; the x86 figure is the calibrated part.
  */
-import fs from 'node:fs';
-import type { BoardProfile } from '../boards/types';
 import type { LatencyResult } from './latency';
 import type { BenchModel } from './models';
-import { GATES, isRecurrent, type ModelIR } from '../compiler/ir/types';
+import { REFERENCE, X86_EQUIVALENT_MHZ, rowsPerStep, type Calibration, type EngineFit } from '../compiler/plan/latency';
+// The cost model itself lives with the planner; bench fits its figures and re-exports it.
+export { REFERENCE, X86_EQUIVALENT_MHZ, estimateStep, loadCalibration, macsPerStep, rowsPerStep } from '../compiler/plan/latency';
+export type { Calibration, EngineFit, StepEstimate } from '../compiler/plan/latency';
 
-/** DESIGN.md reference figures (x86 builds), ms per 1000 int8 multiply-adds. */
-export const REFERENCE = { espruinoLoop: 5.8, espruinoConvolve: 0.2, jerryLoop: 0.23 } as const;
-/** Assumed clock of the x86 machine the reference figures come from (not recorded there). */
-export const X86_EQUIVALENT_MHZ = 3000;
 
-export interface EngineFit {
-  engine: string;
-  /** Plain int8 dot loop, ms per 1000 MACs (median over the runs). */
-  loopMsPerKMac: number;
-  alpha: number;
-  beta: number;
-  /** Largest relative error of the fit over the sweep. */
-  maxRelErr: number;
-  /** Reference-kernel runtime, ms per 1000 MACs on the largest sweep model. */
-  refMsPerKMac: number;
-  baselineMsPerKMac: number;
-}
 
-export interface Calibration {
-  $comment: string;
-  date: string;
-  fits: EngineFit[];
-  alpha: number;
-  beta: number;
-  reference: typeof REFERENCE;
-  x86EquivalentMHz: number;
-}
-
-/** Gate/output rows per step (each pays the per-row requantize and activation). */
-export function rowsPerStep(ir: ModelIR): number {
-  let r = 0;
-  for (const l of ir.layers) {
-    if (isRecurrent(l)) r += GATES[l.kind] * l.units;
-    else if (l.kind === 'dense') r += l.units;
-  }
-  return r;
-}
 
 const median = (a: number[]) => { const s = [...a].sort((x, y) => x - y); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
 
@@ -107,38 +74,3 @@ export function computeCalibration(latency: LatencyResult[], loops: Record<strin
   };
 }
 
-export interface StepEstimate {
-  /** Estimated ms per step on the device (null when the board's clock is unknown). */
-  msPerStep: number | null;
-  /** The same on the x86 build of the board's engine. */
-  x86MsPerStep: number;
-  kernels: 'ref' | 'espruino';
-  deviceFactor: number | null;
-}
-
-/** Latency estimate for one step of `ir` on `board`, from a calibration. */
-export function estimateStep(cal: Calibration, board: Pick<BoardProfile, 'engine' | 'features' | 'cpuMHz'>, ir: ModelIR): StepEstimate {
-  const macs = macsPerStep(ir);
-  const rows = rowsPerStep(ir);
-  const fast = board.engine === 'espruino' && board.features.has('eConvolve') && board.features.has('eMapInPlace');
-  const L = (board.engine === 'espruino' ? cal.reference.espruinoLoop : cal.reference.jerryLoop) / 1000;
-  const x86 = fast
-    ? cal.reference.espruinoConvolve / 1000 * macs + L * cal.beta * rows
-    : L * (cal.alpha * macs + cal.beta * rows);
-  const factor = board.cpuMHz ? cal.x86EquivalentMHz / board.cpuMHz : null;
-  return { msPerStep: factor ? x86 * factor : null, x86MsPerStep: x86, kernels: fast ? 'espruino' : 'ref', deviceFactor: factor };
-}
-
-/** Weight multiply-adds per step (all layers). */
-export function macsPerStep(ir: ModelIR): number {
-  let m = 0;
-  for (const l of ir.layers) {
-    if (isRecurrent(l)) m += GATES[l.kind] * l.units * (l.inputSize + l.units);
-    else if (l.kind === 'dense') m += l.units * l.inputSize;
-  }
-  return m;
-}
-
-export function loadCalibration(file: string): Calibration {
-  return JSON.parse(fs.readFileSync(file, 'utf8')) as Calibration;
-}

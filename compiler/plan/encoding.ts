@@ -36,7 +36,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WatchwordError } from '../errors';
-import { REFERENCE } from '../../bench/calibration';
+import { REFERENCE } from './latency';
 
 export type Encoding = 'dense' | 'csr' | 'bitmask';
 export type SparseMode = 'auto' | 'smallest' | Encoding;
