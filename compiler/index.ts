@@ -11,6 +11,7 @@ import { getBoard } from '../boards/index';
 import { pruneModel, parsePruneSpec } from './compress/prune-model';
 import { sparsity } from './compress/sparsity';
 import { buildRuntime } from './emit/build-runtime';
+import { WatchwordError } from './errors';
 import { measureRuntimeRam } from './emit/ram';
 import { selftestInputs, selftestJs } from './emit/selftest';
 import { loadExample } from './example';
@@ -91,8 +92,20 @@ export async function buildBoard(o: BuildOptions = {}): Promise<BuildResult> {
   }
   next('pruned');
 
+  // The example's data and glue must fit the model (a --model of another shape is a user error).
+  const calibration = await ex.calibration();
+  const test = await ex.testSet();
+  const dataFeatures = calibration[0]?.[0]?.length;
+  if (dataFeatures !== ir.input.features) {
+    throw new WatchwordError(`${modelFile}: the model takes ${ir.input.features} value(s) per step, but example "${ex.name}" delivers ${dataFeatures}; build it with its own example (--example) or a model of that input`);
+  }
+  const classes = Math.max(...test.targets) + 1;
+  if (classes > ir.labels.length) {
+    throw new WatchwordError(`${modelFile}: the model has ${ir.labels.length} outputs, but example "${ex.name}" has ${classes} classes`);
+  }
+
   // calibrate → quantize → plan
-  const plan = planModel(ir, await ex.calibration(), { hiddenBits: o.hiddenBits, features: board.features, engine: board.engine, sparse: o.sparse, quiet: true });
+  const plan = planModel(ir, calibration, { hiddenBits: o.hiddenBits, features: board.features, engine: board.engine, sparse: o.sparse, quiet: true });
   next('planned');
 
   // emit
@@ -103,7 +116,6 @@ export async function buildBoard(o: BuildOptions = {}): Promise<BuildResult> {
   next('emitted');
 
   // measure: accuracy float vs int8 on the held-out set, self-test vectors, RAM
-  const test = await ex.testSet();
   const net = int8Net(plan);
   let f = 0, q = 0;
   test.sequences.forEach((s, i) => {

@@ -76,6 +76,13 @@ describe('watchword build (gestures example)', function () {
     }
   });
 
+  it('a --model that does not fit the example\'s data fails with one line naming both', () => {
+    const r = spawnSync('node', ['bin/watchword.js', 'build', '--model', 'examples/commands/model/model.json', '--out', path.join(tmp, 'mismatch')], { encoding: 'utf8' });
+    expect(r.status).to.equal(2);
+    expect(r.stderr).to.match(/model\.json: the model takes 1 value\(s\) per step, but example "gestures" delivers 3/);
+    expect(fs.existsSync(path.join(tmp, 'mismatch'))).to.equal(false);
+  });
+
   it('a board the model does not fit fails with a budget error naming the figures, from the CLI', () => {
     const r = spawnSync('node', ['bin/watchword.js', 'build', '--board', 'BANGLEJS', '--out', path.join(tmp, 'small')], { encoding: 'utf8' });
     expect(r.status).to.equal(2);
