@@ -5,6 +5,13 @@
  * student already is the teacher).
  */
 import { expect } from 'chai';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { saveTfjsModel } from '../compiler/train/save';
+import { saveDataset } from '../compiler/data/dataset';
+import { loadModel } from '../compiler/import/index';
 import seedrandom from 'seedrandom';
 import { contiguous, tensor } from '../compiler/ir/tensor';
 import type { Layer, ModelIR, RecurrentLayer } from '../compiler/ir/types';
@@ -179,23 +186,25 @@ describe('distillation', () => {
   });
 });
 
+/**
+ * For the CLI tests: a fresh temp folder holding a saved toy GRU-6 model (`<modelDir>/`) and a
+ * data set for it (`data.json`, splits of the given sizes).
+ */
+async function savedToy(tag: string, modelDir: string, seed: string, sizes: [number, number, number]): Promise<{ dir: string; ir: ModelIR }> {
+  const tf = await initTf();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `ww-${tag}-`));
+  const ir = model(seed, [['gru', 6]]);
+  const m = irToTfjs(tf, ir);
+  await saveTfjsModel(m, path.join(dir, modelDir), { name: seed, labels: ir.labels, input: ir.input });
+  m.dispose();
+  saveDataset({ name: 'toy', labels: ir.labels, input: ir.input, splits: { train: data(`${seed}-tr`, sizes[0]), validation: data(`${seed}-va`, sizes[1]), test: data(`${seed}-te`, sizes[2]) } }, path.join(dir, 'data.json'));
+  return { dir, ir };
+}
+
 describe('watchword prune (CLI)', () => {
   it('prunes, fine-tunes gradually and saves a TF.js model that loads back at the target sparsity', async function () {
     this.timeout(120000);
-    const fs = await import('node:fs');
-    const os = await import('node:os');
-    const path = await import('node:path');
-    const { spawnSync } = await import('node:child_process');
-    const { saveTfjsModel } = await import('../compiler/train/save');
-    const { saveDataset } = await import('../compiler/data/dataset');
-    const { loadModel } = await import('../compiler/import/index');
-    const tf = await initTf();
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ww-prune-'));
-    const ir = model('cli', [['gru', 6]]);
-    const m = irToTfjs(tf, ir);
-    await saveTfjsModel(m, path.join(dir, 'dense'), { name: 'cli', labels: ir.labels, input: ir.input });
-    m.dispose();
-    saveDataset({ name: 'toy', labels: ir.labels, input: ir.input, splits: { train: data('cli-tr', 60), validation: data('cli-va', 15), test: data('cli-te', 30) } }, path.join(dir, 'data.json'));
+    const { dir, ir } = await savedToy('prune', 'dense', 'cli', [60, 15, 30]);
     const out = path.join(dir, 'pruned');
     const r = spawnSync('node', ['bin/watchword.js', 'prune', path.join(dir, 'dense'), '--sparsity', '0.7', '--finetune', '3', '--data', path.join(dir, 'data.json'), '--out', out, '--json'], { encoding: 'utf8', env: { ...process.env, WATCHWORD_QUIET: '1' } });
     expect(r.status, r.stderr).to.equal(0);
@@ -217,20 +226,7 @@ describe('watchword prune (CLI)', () => {
 describe('watchword train --teacher (CLI)', () => {
   it('distils a student from a saved teacher and reports it', async function () {
     this.timeout(120000);
-    const fs = await import('node:fs');
-    const os = await import('node:os');
-    const path = await import('node:path');
-    const { spawnSync } = await import('node:child_process');
-    const { saveTfjsModel } = await import('../compiler/train/save');
-    const { saveDataset } = await import('../compiler/data/dataset');
-    const { loadModel } = await import('../compiler/import/index');
-    const tf = await initTf();
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ww-distil-'));
-    const teacher = model('teacher-cli', [['gru', 6]]);
-    const m = irToTfjs(tf, teacher);
-    await saveTfjsModel(m, path.join(dir, 'teacher'), { name: 'toy', labels: teacher.labels, input: teacher.input });
-    m.dispose();
-    saveDataset({ name: 'toy', labels: teacher.labels, input: teacher.input, splits: { train: data('dt-tr', 45), validation: data('dt-va', 9), test: data('dt-te', 12) } }, path.join(dir, 'data.json'));
+    const { dir } = await savedToy('distil', 'teacher', 'teacher-cli', [45, 9, 12]);
     fs.writeFileSync(path.join(dir, 'student.json'), JSON.stringify({ dataset: 'data.json', model: { type: 'gru', units: 3, recurrentActivation: 'hard_sigmoid' }, epochs: 2, seed: 1, out: 'student' }));
     const r = spawnSync('node', ['bin/watchword.js', 'train', '--config', path.join(dir, 'student.json'), '--teacher', path.join(dir, 'teacher'), '--temperature', '3', '--json'], { encoding: 'utf8', env: { ...process.env, WATCHWORD_QUIET: '1' } });
     expect(r.status, r.stderr).to.equal(0);
