@@ -97,12 +97,11 @@ describe('commands example: data set generator', function () {
 
 describe('commands example: tokenizer', function () {
   it('the app tokenizes exactly as the model was trained (lowercase, spaces collapsed, other id 0, 48 chars)', function () {
-    const glue = fs.readFileSync(path.join(APP, 'app.js'), 'utf8');
-    // The app's normalize/tokenize, lifted out of its closure.
-    const body = glue.slice(glue.indexOf('  function normalize('), glue.indexOf('  function action('));
+    // The tokenizer both app glues (Bangle.js and JerryScript) are built with.
+    const body = fs.readFileSync(path.join(APP, 'tokenize.js'), 'utf8');
     const ctx: Record<string, unknown> = {};
     vm.createContext(ctx);
-    vm.runInContext(`var C = {alphabet: ${JSON.stringify(ALPHABET)}, maxChars: ${MAX_CHARS}};\n${body}\nthis.tokenize = tokenize;`, ctx);
+    vm.runInContext(`var WATCHWORD_APP = {alphabet: ${JSON.stringify(ALPHABET)}, maxChars: ${MAX_CHARS}};\n${body}\nthis.tokenize = watchwordTokenize;`, ctx);
     const appTokenize = ctx.tokenize as (t: string) => number[][];
     const samples = [
       ...generateCommandTexts('test', 10, 2).map((t) => t.text),
@@ -199,7 +198,7 @@ describe('commands example: slot rules (app/slots.js)', function () {
 describe('commands example: app glue', function () {
   it('every glue file is ES5 (acorn ecmaVersion 5) and passes the device ES5 gate', async function () {
     const { es5Check } = await import('../compiler/emit/es5check');
-    for (const f of ['slots.js', 'actions.js', 'app.js', 'jerry.js']) {
+    for (const f of ['tokenize.js', 'slots.js', 'actions.js', 'app.js', 'jerry.js']) {
       const code = fs.readFileSync(path.join(APP, f), 'utf8');
       expect(() => acorn.parse(code, { ecmaVersion: 5, sourceType: 'script' }), f).to.not.throw();
       expect(es5Check(code), f).to.deep.equal([]);
@@ -208,7 +207,7 @@ describe('commands example: app glue', function () {
 
   it('requires only Storage by literal name (optional libraries through a variable, looked up first)', async function () {
     const { requiredModules } = await import('../compiler/package/upload');
-    for (const f of ['actions.js', 'app.js', 'slots.js', 'jerry.js']) {
+    for (const f of ['tokenize.js', 'actions.js', 'app.js', 'slots.js', 'jerry.js']) {
       expect(requiredModules(fs.readFileSync(path.join(APP, f), 'utf8')), f).to.satisfy((m: string[]) => m.every((x) => x === 'Storage'));
     }
   });

@@ -1,11 +1,11 @@
 /* watchword commands app glue (ES5, Espruino / Bangle.js 2).
  * Built apps are: the watchword runtime (global `watchword`), `var WATCHWORD_APP = {...}` (the
- * build's settings, see assemble.ts), slots.js (`var SLOTS`), actions.js (`var ACTIONS`),
- * then this file.
+ * build's settings, see assemble.ts), tokenize.js (watchwordNormalize/watchwordTokenize),
+ * slots.js (`var SLOTS`), actions.js (`var ACTIONS`), then this file.
  * Text in: a Gadgetbridge notification (Bangle 'message' events from the android app, or
  * GB({t:"notify",...}) directly when no android app is installed), or a line typed on the
  * keyboard (the `textinput` library, when installed: tap the screen or press the button).
- * Then: lowercase and tokenize (one character id per step, as examples/commands/vocab.ts),
+ * Then: lowercase and tokenize (tokenize.js: one character id per step, as examples/commands/vocab.ts),
  * classify, pull slots, run ACTIONS[label], show intent and result, and emit Bangle
  * 'watchword' with {index, label, score, time, text, slots, action} for other code and the
  * desktop simulator. A score below the threshold counts as "unknown".
@@ -40,27 +40,6 @@
       return false;
     }
     return true;
-  }
-
-  /* Lowercase, spaces and control characters as single spaces, trimmed, at most maxChars. */
-  function normalize(text) {
-    var t = String(text).toLowerCase();
-    var out = "";
-    var space = false;
-    for (var i = 0; i < t.length && out.length < C.maxChars; i++) {
-      if (t.charCodeAt(i) <= 32) { space = out.length > 0; continue; }
-      if (space) { out += " "; space = false; if (out.length >= C.maxChars) break; }
-      out += t.charAt(i);
-    }
-    return out;
-  }
-
-  /* Character -> id: 1 + its position in the alphabet, 0 for anything else. */
-  function tokenize(text) {
-    var t = normalize(text);
-    var seq = [];
-    for (var i = 0; i < t.length; i++) seq.push([C.alphabet.indexOf(t.charAt(i)) + 1]);
-    return seq;
   }
 
   function action(c) {
@@ -115,16 +94,16 @@
   /* One command text from any source; returns what was done. */
   function handle(text, source) {
     if (!net) return null;
-    var seq = tokenize(text);
+    var seq = watchwordTokenize(text);
     if (seq.length === 0) return null;
     var r = net.classify(seq);
     var label = r.score * 32768 < C.thresholdQ15 ? "unknown" : r.label;
-    var c = { text: String(text), label: label, score: r.score, slots: SLOTS.parse(normalize(text), label), app: C, source: source };
+    var c = { text: String(text), label: label, score: r.score, slots: SLOTS.parse(watchwordNormalize(text), label), app: C, source: source };
     var done = action(c);
     var slotText = c.slots.duration ? SLOTS.durationText(c.slots.duration) : c.slots.time ? SLOTS.timeText(c.slots.time) : "";
-    show([label, done, slotText ? "(" + slotText + ")" : "", "\"" + normalize(text) + "\""]);
+    show([label, done, slotText ? "(" + slotText + ")" : "", "\"" + watchwordNormalize(text) + "\""]);
     if (C.buzzMs > 0) Bangle.buzz(label === "unknown" ? C.buzzMs >> 1 : C.buzzMs);
-    print("watchword: " + JSON.stringify(normalize(text)) + " -> " + label + " " + Math.floor(r.score * 100) + "% " + done);
+    print("watchword: " + JSON.stringify(watchwordNormalize(text)) + " -> " + label + " " + Math.floor(r.score * 100) + "% " + done);
     var ev = { index: r.index, label: label, score: r.score, time: getTime(), text: c.text, slots: c.slots, action: done, source: source };
     Bangle.emit("watchword", ev);
     return ev;

@@ -1,8 +1,8 @@
 /**
  * Puts the commands app together. Bangle.js: the ES5 runtime bundle, the build's settings as
- * `var WATCHWORD_APP = {...}`, slots.js, the user's actions.js and the glue app.js — the
- * `<id>.app.js` body handed to the packager. JerryScript: runtime, settings, slots.js and
- * jerry.js — the body of `main.js`. Every string in the settings (app name, Storage names, the
+ * `var WATCHWORD_APP = {...}`, tokenize.js, slots.js, the user's actions.js and the glue app.js
+ * — the `<id>.app.js` body handed to the packager. JerryScript: runtime, settings, tokenize.js,
+ * slots.js and jerry.js — the body of `main.js`. Every string in the settings (app name, Storage names, the
  * alphabet, demo texts) goes through the packager's escaper, so untrusted text can never
  * break out of its literal. The alphabet and length limit come from vocab.ts, the single
  * source of the tokenizer the model was trained with.
@@ -19,6 +19,7 @@ const HERE = path.dirname(fileURLToPath(import.meta.url));
 export const ACTIONS_FILE = path.join(HERE, 'actions.js');
 export const GLUE_FILE = path.join(HERE, 'app.js');
 export const SLOTS_FILE = path.join(HERE, 'slots.js');
+export const TOKENIZE_FILE = path.join(HERE, 'tokenize.js');
 export const JERRY_GLUE_FILE = path.join(HERE, 'jerry.js');
 
 export interface CommandsAppSettings {
@@ -52,6 +53,7 @@ export function assembleCommandsApp(o: { runtimeJs: string; settings: CommandsAp
   return [
     o.runtimeJs.trimEnd(),
     `var WATCHWORD_APP = ${config(o.settings)};`,
+    fs.readFileSync(TOKENIZE_FILE, 'utf8').trimEnd(),
     fs.readFileSync(SLOTS_FILE, 'utf8').trimEnd(),
     (o.actionsJs ?? fs.readFileSync(ACTIONS_FILE, 'utf8')).trimEnd(),
     fs.readFileSync(GLUE_FILE, 'utf8').trimEnd(),
@@ -65,7 +67,7 @@ export function assembleCommandsApp(o: { runtimeJs: string; settings: CommandsAp
  * whole source in its heap, where the commented slot rules alone would take 12 KB.
  */
 export function assembleCommandsJerry(o: { runtimeJs: string; settings: CommandsAppSettings }): string {
-  const glue = fs.readFileSync(SLOTS_FILE, 'utf8') + '\n' + fs.readFileSync(JERRY_GLUE_FILE, 'utf8');
+  const glue = [TOKENIZE_FILE, SLOTS_FILE, JERRY_GLUE_FILE].map((f) => fs.readFileSync(f, 'utf8')).join('\n');
   const min = transformSync(glue, { minify: true, target: 'es5', legalComments: 'none' }).code;
   return [
     o.runtimeJs.trimEnd(),

@@ -4,27 +4,14 @@
  * ArrayBuffer over model.h) and registers `print` (see the build's README). There is no
  * keyboard or phone here: the firmware passes text to watchwordCommand(text), which prints
  * one line "intent <label> <score%> <slots JSON>" and returns {label, score, slots}; at start
- * the build's demo texts (WATCHWORD_APP.demo) are run through it. Tokenizing is the same as
- * the Bangle app's (lowercase, one character id per step). */
+ * the build's demo texts (WATCHWORD_APP.demo) are run through it. Tokenizing is tokenize.js, the
+ * same as the Bangle app's (lowercase, one character id per step). */
 var WATCHWORD_NET = null;
-
-function watchwordNormalize(text) {
-  var t = String(text).toLowerCase();
-  var out = "";
-  var space = false;
-  for (var i = 0; i < t.length && out.length < WATCHWORD_APP.maxChars; i++) {
-    if (t.charCodeAt(i) <= 32) { space = out.length > 0; continue; }
-    if (space) { out += " "; space = false; if (out.length >= WATCHWORD_APP.maxChars) break; }
-    out += t.charAt(i);
-  }
-  return out;
-}
 
 function watchwordCommand(text) {
   if (!WATCHWORD_NET) WATCHWORD_NET = watchword.load(WW_MODEL);
   var t = watchwordNormalize(text);
-  var seq = [];
-  for (var i = 0; i < t.length; i++) seq.push([WATCHWORD_APP.alphabet.indexOf(t.charAt(i)) + 1]);
+  var seq = watchwordTokenize(t);
   if (seq.length === 0) {
     print("intent none (empty text)");
     return null;
